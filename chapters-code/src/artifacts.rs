@@ -1,0 +1,279 @@
+//! Every file the book's code generates: figures, their data, the numbers the text quotes, and
+//! the saved output of the examples.
+//!
+//! One command regenerates them all (`cargo run -p chapters-code --release --bin figures`), and
+//! the book's tests regenerate them in memory and compare byte for byte with the committed files.
+
+use crate::cli::{Args, CliError};
+use crate::plot::LineChart;
+use crate::{ch01_vanishing, ch02_sigmoid, checks};
+use std::path::{Path, PathBuf};
+
+/// A figure of the book: its name (the file stem) and the function that draws it.
+pub struct Figure {
+    /// The file stem: `figures/NAME.svg` and `figures/data/NAME.csv`.
+    pub name: &'static str,
+    /// Builds the chart.
+    pub chart: fn() -> LineChart,
+}
+
+/// Every figure, in book order.
+pub const FIGURES: &[Figure] = &[
+    Figure {
+        name: "ch01-gradient-by-layer",
+        chart: ch01_vanishing::gradient_by_layer_chart,
+    },
+    Figure {
+        name: "ch02-sigmoid",
+        chart: ch02_sigmoid::sigmoid_chart,
+    },
+    Figure {
+        name: "ch02-odds-logit",
+        chart: ch02_sigmoid::odds_logit_chart,
+    },
+];
+
+/// A saved run of an example: the command line and what it printed.
+pub struct SavedOutput {
+    /// The file stem: `figures/output/NAME.txt`.
+    pub name: &'static str,
+    /// The example, as passed to `--example`.
+    pub example: &'static str,
+    /// Its arguments.
+    pub args: &'static [&'static str],
+    /// The example's body, the same function its `main` calls.
+    pub run: fn(&Args) -> Result<String, CliError>,
+    /// The example's options.
+    pub spec: &'static crate::cli::Spec,
+}
+
+fn run_checks(_: &Args) -> Result<String, CliError> {
+    Ok(checks::report())
+}
+
+/// The options of the `checks` example (it takes none).
+pub const CHECKS_EXAMPLE: crate::cli::Spec = crate::cli::Spec {
+    name: "checks",
+    about: "Runs the numerical check of every displayed equation of the book.",
+    options: &[],
+    positional: None,
+};
+
+/// Every saved example output.
+pub const OUTPUTS: &[SavedOutput] = &[
+    SavedOutput {
+        name: "ch01_vanishing",
+        example: "ch01_vanishing",
+        args: &[],
+        run: ch01_vanishing::run_example,
+        spec: &ch01_vanishing::EXAMPLE,
+    },
+    SavedOutput {
+        name: "ch01_vanishing_weight4",
+        example: "ch01_vanishing",
+        args: &["--weight", "4"],
+        run: ch01_vanishing::run_example,
+        spec: &ch01_vanishing::EXAMPLE,
+    },
+    SavedOutput {
+        name: "ch02_sigmoid",
+        example: "ch02_sigmoid",
+        args: &[],
+        run: ch02_sigmoid::run_example,
+        spec: &ch02_sigmoid::EXAMPLE,
+    },
+    SavedOutput {
+        name: "checks",
+        example: "checks",
+        args: &[],
+        run: run_checks,
+        spec: &CHECKS_EXAMPLE,
+    },
+];
+
+impl SavedOutput {
+    /// The command a reader types, as the first line of the saved file.
+    pub fn command(&self) -> String {
+        let mut cmd = format!("$ cargo run -p chapters-code --example {}", self.example);
+        if !self.args.is_empty() {
+            cmd.push_str(" -- ");
+            cmd.push_str(&self.args.join(" "));
+        }
+        cmd
+    }
+
+    /// What the example prints for these arguments.
+    ///
+    /// # Errors
+    /// The example's own error, which for a saved output means the list above is wrong.
+    pub fn output(&self) -> Result<String, CliError> {
+        let args = self
+            .spec
+            .parse(self.args.iter().map(|s| s.to_string()))?
+            .ok_or_else(|| CliError::Usage("a saved output cannot be --help".into()))?;
+        (self.run)(&args)
+    }
+}
+
+/// The numbers the text quotes, in the format mdBook's `{{#include file:anchor}}` reads: each
+/// value between `ANCHOR: key` and `ANCHOR_END: key` lines.
+pub fn numbers_file() -> String {
+    let mut s = String::from(
+        "Numbers the book quotes, written by the figures command of chapters-code.\n\
+         A chapter includes one with the include directive and the key as anchor.\n",
+    );
+    let all = ch01_vanishing::quoted_numbers()
+        .into_iter()
+        .chain(ch02_sigmoid::quoted_numbers());
+    for (key, value) in all {
+        s.push_str(&format!("ANCHOR: {key}\n{value}\nANCHOR_END: {key}\n"));
+    }
+    s
+}
+
+/// One generated file: where it goes, relative to the repository root, and its bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    /// The path relative to the repository root.
+    pub path: PathBuf,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+/// The names that can be regenerated one by one: every figure, every saved output, `numbers`.
+pub fn names() -> Vec<&'static str> {
+    FIGURES
+        .iter()
+        .map(|f| f.name)
+        .chain(OUTPUTS.iter().map(|o| o.name))
+        .chain(["numbers"])
+        .collect()
+}
+
+/// Generates the files of the artifact `name` in memory.
+///
+/// # Errors
+/// When the name is unknown, or a figure or example fails.
+pub fn generate(name: &str) -> Result<Vec<File>, CliError> {
+    if let Some(f) = FIGURES.iter().find(|f| f.name == name) {
+        let chart = (f.chart)();
+        let svg = chart
+            .to_svg()
+            .map_err(|e| CliError::Failed(format!("{name}: {e}")))?;
+        return Ok(vec![
+            File {
+                path: PathBuf::from(format!("figures/{name}.svg")),
+                bytes: svg.into_bytes(),
+            },
+            File {
+                path: PathBuf::from(format!("figures/data/{name}.csv")),
+                bytes: chart.to_csv().into_bytes(),
+            },
+        ]);
+    }
+    if let Some(o) = OUTPUTS.iter().find(|o| o.name == name) {
+        let text = format!("{}\n{}", o.command(), o.output()?);
+        return Ok(vec![File {
+            path: PathBuf::from(format!("figures/output/{name}.txt")),
+            bytes: text.into_bytes(),
+        }]);
+    }
+    if name == "numbers" {
+        return Ok(vec![File {
+            path: PathBuf::from("figures/data/numbers.txt"),
+            bytes: numbers_file().into_bytes(),
+        }]);
+    }
+    Err(CliError::Usage(format!(
+        "no figure or output named {name:?}; known: {}",
+        names().join(", ")
+    )))
+}
+
+/// What [`regenerate`] did to one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// The file on disk already had these bytes; it was not touched.
+    UpToDate,
+    /// The file was missing or different (and, unless only checking, was written).
+    Stale,
+}
+
+/// Regenerates the artifacts `names` (all when empty) under `root`, writing only files whose
+/// bytes changed, so an up-to-date tree is left untouched. With `check_only`, writes nothing.
+///
+/// # Errors
+/// An unknown name, a failed figure, or a file that cannot be read or written.
+pub fn regenerate(
+    root: &Path,
+    names: &[String],
+    check_only: bool,
+) -> Result<Vec<(PathBuf, Status)>, CliError> {
+    let selected: Vec<String> = if names.is_empty() {
+        self::names().iter().map(|s| s.to_string()).collect()
+    } else {
+        names.to_vec()
+    };
+    let mut report = Vec::new();
+    for name in &selected {
+        for file in generate(name)? {
+            let target = root.join(&file.path);
+            let same = std::fs::read(&target).is_ok_and(|old| old == file.bytes);
+            if !same && !check_only {
+                if let Some(dir) = target.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        CliError::Failed(format!("cannot create {}: {e}", dir.display()))
+                    })?;
+                }
+                std::fs::write(&target, &file.bytes).map_err(|e| {
+                    CliError::Failed(format!("cannot write {}: {e}", target.display()))
+                })?;
+            }
+            report.push((
+                file.path,
+                if same {
+                    Status::UpToDate
+                } else {
+                    Status::Stale
+                },
+            ));
+        }
+    }
+    Ok(report)
+}
+
+/// The repository root as seen from this crate's sources (the parent of `chapters-code/`).
+pub fn default_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("chapters-code lives inside the repository")
+        .to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_generates_and_unknown_names_are_usage_errors() {
+        for n in names() {
+            assert!(!generate(n).unwrap().is_empty(), "{n}");
+        }
+        assert!(matches!(generate("nope"), Err(CliError::Usage(_))));
+    }
+
+    #[test]
+    fn numbers_have_unique_keys_and_no_empty_values() {
+        let text = numbers_file();
+        let keys: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("ANCHOR: "))
+            .collect();
+        for (i, k) in keys.iter().enumerate() {
+            assert!(!keys[i + 1..].contains(k), "duplicate key {k}");
+        }
+        for l in text.lines().skip(2) {
+            assert!(!l.trim().is_empty());
+        }
+    }
+}

@@ -1,0 +1,402 @@
+//! One named numerical check for every displayed equation of the book that claims something.
+//!
+//! A chapter marks each displayed equation with `<!-- check: NAME -->` (or
+//! `<!-- definition -->` when it only defines a symbol). The book's tests fail when a marker is
+//! missing or names a check that is not in [`ALL`], and run every check here: each one evaluates
+//! both sides of its equation, or one side against central finite differences, over many points
+//! including the tails, and reports the worst error it found.
+//!
+//! `cargo run -p chapters-code --example checks` prints them all.
+
+use crate::activations::{logit, sigmoid, sigmoid_derivative};
+use crate::ch01_vanishing::{Chain, first_weight_gradient_as_product};
+use crate::ch02_sigmoid::derivative_reference;
+use crate::numerics::{
+    central_difference, difference_step, five_point_difference, linspace, relative_difference,
+};
+
+/// What a check measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    /// How many points (or cases) were compared.
+    pub points: usize,
+    /// The worst error found, in the check's own measure.
+    pub worst: f64,
+    /// The largest error the check accepts.
+    pub tolerance: f64,
+}
+
+impl Outcome {
+    /// Whether the worst error is within the tolerance (false for NaN).
+    pub fn passed(&self) -> bool {
+        self.worst <= self.tolerance
+    }
+}
+
+/// A named check of one equation.
+#[derive(Debug, Clone, Copy)]
+pub struct Check {
+    /// The name the book's marker uses.
+    pub name: &'static str,
+    /// The claim, in words.
+    pub claim: &'static str,
+    /// What `worst` measures.
+    pub measure: &'static str,
+    /// Runs the check.
+    pub run: fn() -> Outcome,
+}
+
+/// Every check of the book.
+pub const ALL: &[Check] = &[
+    Check {
+        name: "chain_backprop_matches_finite_differences",
+        claim: "backpropagation through a sigmoid chain gives every dL/dw and dL/db",
+        measure: "relative error against central differences",
+        run: chain_backprop_matches_finite_differences,
+    },
+    Check {
+        name: "chain_product_formula",
+        claim: "dL/dw_1 is the product of one factor w σ'(z) per layer",
+        measure: "relative difference to backpropagation",
+        run: chain_product_formula,
+    },
+    Check {
+        name: "chain_gradient_bound",
+        claim: "|dL/dw_1| <= |a_L - y| |a_0| (1/4)^L prod |w|",
+        measure: "largest ratio of gradient to bound",
+        run: chain_gradient_bound,
+    },
+    Check {
+        name: "logit_to_sigmoid_steps",
+        claim: "each line of solving logit(p) = t for p holds",
+        measure: "relative difference of the two sides",
+        run: logit_to_sigmoid_steps,
+    },
+    Check {
+        name: "sigmoid_inverts_logit",
+        claim: "σ(logit(p)) = p on (0, 1)",
+        measure: "relative difference",
+        run: sigmoid_inverts_logit,
+    },
+    Check {
+        name: "sigmoid_derivative_steps",
+        claim: "each line of differentiating 1/(1 + e^-x) holds, and matches finite differences",
+        measure: "relative difference",
+        run: sigmoid_derivative_steps,
+    },
+    Check {
+        name: "sigmoid_symmetry",
+        claim: "1 − σ(x) = σ(−x), so σ'(x) = σ(x)σ(−x)",
+        measure: "absolute difference of 1 − σ(x) and σ(−x)",
+        run: sigmoid_symmetry,
+    },
+    Check {
+        name: "sigmoid_derivative_maximum",
+        claim: "σ'(x) <= 1/4, with equality only at 0",
+        measure: "largest σ'(x) − 1/4 on the grid (0 means the maximum is reached)",
+        run: sigmoid_derivative_maximum,
+    },
+    Check {
+        name: "stable_sigmoid_branches",
+        claim: "1/(1 + e^-x) = e^x/(1 + e^x) for every x",
+        measure: "relative difference of the two forms",
+        run: stable_sigmoid_branches,
+    },
+];
+
+/// The check named `name`, if there is one.
+pub fn find(name: &str) -> Option<&'static Check> {
+    ALL.iter().find(|c| c.name == name)
+}
+
+fn worst_of(values: impl IntoIterator<Item = f64>) -> (usize, f64) {
+    values
+        .into_iter()
+        // NaN must fail a check, never vanish in a max.
+        .fold((0, 0.0), |(n, w), e| {
+            (
+                n + 1,
+                if e.is_nan() || w.is_nan() {
+                    f64::NAN
+                } else {
+                    w.max(e)
+                },
+            )
+        })
+}
+
+/// Seeds 0..200 with depths 1 to 8: every dL/dw and dL/db of the chain against central
+/// differences of the loss.
+fn chain_backprop_matches_finite_differences() -> Outcome {
+    let mut errors = Vec::new();
+    for seed in 0..200u64 {
+        let depth = 1 + (seed % 8) as usize;
+        let mut chain = Chain::random(depth, seed);
+        chain.biases = chain.weights.iter().map(|w| 0.5 * w).collect();
+        let (x, y) = (0.7, 0.2);
+        let g = chain.backward(&chain.forward(x), y);
+        for l in 0..depth {
+            for (is_weight, analytic) in [(true, g.weights[l]), (false, g.biases[l])] {
+                let p0 = if is_weight {
+                    chain.weights[l]
+                } else {
+                    chain.biases[l]
+                };
+                let loss_at = |p: f64| {
+                    let mut c = chain.clone();
+                    if is_weight {
+                        c.weights[l] = p;
+                    } else {
+                        c.biases[l] = p;
+                    }
+                    c.loss(x, y)
+                };
+                // h of about eps^(1/5) balances the O(h^4) truncation and the rounding error.
+                let fd = five_point_difference(loss_at, p0, 1e-3 * p0.abs().max(1.0));
+                // The quotient itself is accurate to about 1e-12 absolutely: below 1e-6 we
+                // measure the error against 1e-6 instead of the gradient.
+                errors.push((analytic - fd).abs() / fd.abs().max(1e-6));
+            }
+        }
+    }
+    let (points, worst) = worst_of(errors);
+    Outcome {
+        points,
+        worst,
+        tolerance: 1e-6,
+    }
+}
+
+fn chain_product_formula() -> Outcome {
+    let (points, worst) = worst_of((0..300u64).map(|seed| {
+        let chain = Chain::random(1 + (seed % 30) as usize, seed);
+        let g = chain.backward(&chain.forward(1.0), 0.0);
+        relative_difference(
+            first_weight_gradient_as_product(&chain, 1.0, 0.0),
+            g.weights[0],
+        )
+    }));
+    Outcome {
+        points,
+        worst,
+        tolerance: 1e-13,
+    }
+}
+
+fn chain_gradient_bound() -> Outcome {
+    let (points, worst) = worst_of((0..300u64).map(|seed| {
+        let depth = 1 + (seed % 30) as usize;
+        let mut chain = Chain::random(depth, seed);
+        chain.weights.iter_mut().for_each(|w| *w *= 3.0);
+        let (x, y) = (1.3, 0.1);
+        let fwd = chain.forward(x);
+        let g = chain.backward(&fwd, y);
+        let prod: f64 = chain.weights[1..].iter().map(|w| w.abs()).product();
+        let bound = (fwd.a[depth] - y).abs() * x.abs() * 0.25f64.powi(depth as i32) * prod;
+        g.weights[0].abs() / bound
+    }));
+    Outcome {
+        points,
+        worst,
+        tolerance: 1.0,
+    }
+}
+
+fn logit_to_sigmoid_steps() -> Outcome {
+    let mut errors = Vec::new();
+    for t in linspace(-10.0, 10.0, 2001) {
+        let p = sigmoid(t);
+        let e = t.exp();
+        // Each pair: the left and right side of one line of the derivation.
+        let lines = [
+            ((p / (1.0 - p)).ln(), t),
+            (p / (1.0 - p), e),
+            (p, e * (1.0 - p)),
+            (p * (1.0 + e), e),
+            (p, e / (1.0 + e)),
+            (p, 1.0 / (1.0 + (-t).exp())),
+        ];
+        for (lhs, rhs) in lines {
+            // The logit line at t = 0 compares two values near 0: measure it absolutely there.
+            errors.push((lhs - rhs).abs() / rhs.abs().max(1.0));
+        }
+    }
+    let (points, worst) = worst_of(errors);
+    Outcome {
+        points,
+        worst,
+        tolerance: 1e-11,
+    }
+}
+
+fn sigmoid_inverts_logit() -> Outcome {
+    let mut ps: Vec<f64> = (1..1000).map(|i| i as f64 / 1000.0).collect();
+    ps.extend((1..=300).map(|k| 10f64.powi(-k)));
+    ps.extend((1..=15).map(|k| 1.0 - 10f64.powi(-k)));
+    ps.push(f64::from_bits(1)); // the smallest subnormal
+    // e^t amplifies the rounding error of t = logit(p) by |t|: measure the error in units of
+    // (1 + |t|) machine epsilons, the accuracy the round trip can have.
+    let (points, worst) = worst_of(ps.into_iter().map(|p| {
+        let t = logit(p);
+        relative_difference(sigmoid(t), p) / ((1.0 + t.abs()) * f64::EPSILON)
+    }));
+    Outcome {
+        points,
+        worst,
+        tolerance: 4.0,
+    }
+}
+
+fn sigmoid_derivative_steps() -> Outcome {
+    let mut errors = Vec::new();
+    // Against finite differences where sigma' is not tiny (the quotient cancels in the tails).
+    for x in linspace(-8.0, 8.0, 1601) {
+        let fd = central_difference(sigmoid, x, difference_step(x));
+        errors.push(relative_difference(fd, sigmoid_derivative(x)));
+    }
+    // The lines of the derivation against each other. As algebra they hold everywhere; in
+    // floating point z*z overflows for x < -354, and z - 1 and 1 - s cancel, losing a share
+    // of about eps * e^x of their digits. So the lines are compared on [-20, 20], where that
+    // loss stays below 1e-7; the careful form the code uses, sigma(x) sigma(-x), on the whole
+    // range where e^{-|x|} is not zero.
+    for x in linspace(-20.0, 20.0, 4001) {
+        let z = 1.0 + (-x).exp();
+        let s = sigmoid(x);
+        let lines = [
+            (-1.0 / (z * z)) * (-(-x).exp()),
+            (1.0 / (z * z)) * (z - 1.0),
+            (1.0 / z) * ((z - 1.0) / z),
+            s * (1.0 - s),
+        ];
+        for line in lines {
+            errors.push(relative_difference(line, derivative_reference(x)));
+        }
+    }
+    for x in linspace(-700.0, 700.0, 14001) {
+        errors.push(relative_difference(
+            sigmoid_derivative(x),
+            derivative_reference(x),
+        ));
+    }
+    let (points, worst) = worst_of(errors);
+    Outcome {
+        points,
+        worst,
+        tolerance: 1e-7,
+    }
+}
+
+fn sigmoid_symmetry() -> Outcome {
+    let (points, worst) = worst_of(
+        linspace(-40.0, 40.0, 8001)
+            .into_iter()
+            .map(|x| ((1.0 - sigmoid(x)) - sigmoid(-x)).abs()),
+    );
+    Outcome {
+        points,
+        worst,
+        tolerance: f64::EPSILON,
+    }
+}
+
+fn sigmoid_derivative_maximum() -> Outcome {
+    let xs = linspace(-10.0, 10.0, 200_001);
+    let at_zero = sigmoid_derivative(0.0);
+    let everywhere_else_below = xs
+        .iter()
+        .filter(|&&x| x != 0.0)
+        .all(|&x| sigmoid_derivative(x) < 0.25);
+    let (points, worst) = worst_of(xs.iter().map(|&x| sigmoid_derivative(x) - 0.25));
+    Outcome {
+        points,
+        // Reaching 1/4 exactly at 0 and staying below elsewhere is what is claimed.
+        worst: if at_zero == 0.25 && everywhere_else_below {
+            worst
+        } else {
+            f64::INFINITY
+        },
+        tolerance: 0.0,
+    }
+}
+
+fn stable_sigmoid_branches() -> Outcome {
+    let (points, worst) = worst_of(linspace(-700.0, 700.0, 14001).into_iter().map(|x| {
+        let e = x.exp();
+        relative_difference(1.0 / (1.0 + (-x).exp()), e / (1.0 + e))
+    }));
+    Outcome {
+        points,
+        worst,
+        tolerance: 4.0 * f64::EPSILON,
+    }
+}
+
+/// A table of every check: name, points, worst error, tolerance and verdict.
+pub fn report() -> String {
+    let mut out = format!(
+        "{:<44} {:>7} {:>11} {:>11}  result\n",
+        "check", "points", "worst", "tolerance"
+    );
+    for c in ALL {
+        let o = (c.run)();
+        out.push_str(&format!(
+            "{:<44} {:>7} {:>11.3e} {:>11.3e}  {}\n",
+            c.name,
+            o.points,
+            o.worst,
+            o.tolerance,
+            if o.passed() { "ok" } else { "FAILED" }
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_check_passes() {
+        for c in ALL {
+            let o = (c.run)();
+            assert!(o.passed(), "{}: {o:?}", c.name);
+            assert!(o.points >= 100, "{} compares too few points", c.name);
+        }
+    }
+
+    #[test]
+    fn names_are_unique() {
+        for (i, a) in ALL.iter().enumerate() {
+            assert!(ALL[i + 1..].iter().all(|b| b.name != a.name), "{}", a.name);
+        }
+    }
+
+    #[test]
+    fn a_nan_error_fails_a_check() {
+        let (_, w) = worst_of([0.0, f64::NAN, 1.0]);
+        assert!(
+            !Outcome {
+                points: 3,
+                worst: w,
+                tolerance: 1.0
+            }
+            .passed()
+        );
+    }
+
+    #[test]
+    fn the_bound_is_nearly_reached_so_a_smaller_slope_would_fail() {
+        // Tiny weights keep every z near 0, where the slope is almost exactly 1/4: the ratio to
+        // the bound is close to 1, so a bound with slope 1/5 would be broken.
+        let mut chain = Chain::constant(6, 1e-3);
+        chain.weights[0] = 1.0;
+        let fwd = chain.forward(1e-3);
+        let g = chain.backward(&fwd, 1.0);
+        let prod: f64 = chain.weights[1..].iter().product();
+        let ratio_to = |slope: f64| {
+            g.weights[0].abs() / ((fwd.a[6] - 1.0).abs() * 1e-3 * slope.powi(6) * prod)
+        };
+        assert!(ratio_to(0.25) <= 1.0 && ratio_to(0.25) > 0.99);
+        assert!(ratio_to(0.2) > 1.0);
+    }
+}

@@ -1,0 +1,126 @@
+//! Numerical helpers shared by the checks and the chapters.
+
+/// The central finite difference $\frac{f(x + h) - f(x - h)}{2h}$, which approximates $f'(x)$
+/// with an error of order $h^2$.
+///
+/// ```
+/// use chapters_code::numerics::central_difference;
+/// let d = central_difference(|x| x * x * x, 2.0, 1e-5);
+/// approx::assert_relative_eq!(d, 12.0, max_relative = 1e-9);
+/// ```
+pub fn central_difference(f: impl Fn(f64) -> f64, x: f64, h: f64) -> f64 {
+    (f(x + h) - f(x - h)) / (2.0 * h)
+}
+
+/// The fourth-order central difference
+/// $\frac{-f(x + 2h) + 8f(x + h) - 8f(x - h) + f(x - 2h)}{12h}$, with an error of order $h^4$:
+/// accurate enough to check gradients that are themselves small.
+///
+/// ```
+/// use chapters_code::numerics::five_point_difference;
+/// let d = five_point_difference(f64::exp, 1.0, 1e-3);
+/// approx::assert_relative_eq!(d, 1f64.exp(), max_relative = 1e-12);
+/// ```
+pub fn five_point_difference(f: impl Fn(f64) -> f64, x: f64, h: f64) -> f64 {
+    (-f(x + 2.0 * h) + 8.0 * f(x + h) - 8.0 * f(x - h) + f(x - 2.0 * h)) / (12.0 * h)
+}
+
+/// A step for [`central_difference`] that balances truncation and rounding error:
+/// about $\varepsilon^{1/3}\max(1, |x|)$, with $\varepsilon$ the machine epsilon.
+pub fn difference_step(x: f64) -> f64 {
+    f64::EPSILON.cbrt() * x.abs().max(1.0)
+}
+
+/// How many representable `f64` values lie between `a` and `b` (0 when equal).
+///
+/// Both must be finite or equal; the distance between a finite number and an infinity, or any
+/// distance involving NaN, is `u64::MAX`.
+///
+/// ```
+/// use chapters_code::numerics::ulp_distance;
+/// assert_eq!(ulp_distance(1.0, 1.0), 0);
+/// assert_eq!(ulp_distance(1.0, 1.0 + f64::EPSILON), 1);
+/// assert_eq!(ulp_distance(-0.0, 0.0), 0);
+/// assert_eq!(ulp_distance(-f64::from_bits(1), f64::from_bits(1)), 2);
+/// ```
+pub fn ulp_distance(a: f64, b: f64) -> u64 {
+    if a == b {
+        return 0;
+    }
+    if a.is_nan() || b.is_nan() || a.is_infinite() || b.is_infinite() {
+        return u64::MAX;
+    }
+    // Map the bit patterns onto a line where neighbouring floats are neighbouring integers.
+    fn ordered(x: f64) -> i128 {
+        let bits = x.to_bits() as i64;
+        if bits < 0 {
+            i128::from(i64::MIN) - i128::from(bits)
+        } else {
+            i128::from(bits)
+        }
+    }
+    (ordered(a) - ordered(b)).unsigned_abs() as u64
+}
+
+/// `n` points evenly spaced from `start` to `end`, both included.
+///
+/// ```
+/// use chapters_code::numerics::linspace;
+/// assert_eq!(linspace(0.0, 1.0, 5), vec![0.0, 0.25, 0.5, 0.75, 1.0]);
+/// ```
+pub fn linspace(start: f64, end: f64, n: usize) -> Vec<f64> {
+    match n {
+        0 => Vec::new(),
+        1 => vec![start],
+        _ => (0..n)
+            .map(|i| start + (end - start) * i as f64 / (n - 1) as f64)
+            .collect(),
+    }
+}
+
+/// The relative difference $|a - b| / \max(|a|, |b|)$, and 0 when both are 0.
+pub fn relative_difference(a: f64, b: f64) -> f64 {
+    let scale = a.abs().max(b.abs());
+    if scale == 0.0 {
+        0.0
+    } else {
+        (a - b).abs() / scale
+    }
+}
+
+/// Formats a number the way the book quotes it: `digits` significant digits, in scientific
+/// notation when it is very small or very large.
+///
+/// ```
+/// use chapters_code::numerics::format_quoted;
+/// assert_eq!(format_quoted(0.25, 3), "0.25");
+/// assert_eq!(format_quoted(4.248354255291589e-18, 3), "4.25e-18");
+/// // Large numbers keep their integer digits rather than becoming 1230.
+/// assert_eq!(format_quoted(1234.56, 3), "1235");
+/// assert_eq!(format_quoted(0.0, 3), "0");
+/// ```
+pub fn format_quoted(x: f64, digits: usize) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    if (-3..6).contains(&magnitude) {
+        let decimals = (digits as i32 - 1 - magnitude).max(0) as usize;
+        let s = format!("{x:.decimals$}");
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
+    } else {
+        let s = format!("{:.*e}", digits.saturating_sub(1), x);
+        // Rust writes 4.25e-18; drop trailing zeros of the mantissa as above.
+        let (mantissa, exponent) = s.split_once('e').expect("scientific format has an e");
+        let mantissa = if mantissa.contains('.') {
+            mantissa.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            mantissa
+        };
+        format!("{mantissa}e{exponent}")
+    }
+}
