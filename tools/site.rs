@@ -78,6 +78,12 @@ pub fn math_problems(page: &str, html: &str) -> Vec<String> {
         .captures_iter(html)
         .map(|c| format!("{page}: KaTeX error: {}", &c[1]))
         .collect();
+    // With throw-on-error off, KaTeX draws an unknown command in its error colour instead.
+    if html.contains("color:#cc0000") {
+        problems.push(format!(
+            "{page}: KaTeX drew an unknown command in its error colour"
+        ));
+    }
     let visible = SCRIPT_OR_STYLE.replace_all(html, " ");
     let visible = PRE_OR_CODE.replace_all(&visible, " ");
     let visible = TAG.replace_all(&visible, " ");
@@ -160,12 +166,11 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        if let (b'%', Some(Ok(b))) = (bytes[i], hex.map(|h| u8::from_str_radix(h, 16))) {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -249,6 +254,8 @@ mod tests {
         assert_eq!(math_problems("p", "<p>{{#include x.txt:key}}</p>").len(), 1);
         let err = r#"<span class="katex-error" title="ParseError: KaTeX parse error: Undefined control sequence: \foo">\foo</span>"#;
         assert!(math_problems("p", err)[0].contains("Undefined control sequence"));
+        let red = r#"<span class="mord text" style="color:#cc0000;">\foo</span>"#;
+        assert_eq!(math_problems("p", red).len(), 1);
     }
 
     #[test]

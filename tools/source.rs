@@ -26,6 +26,7 @@ static DECIMAL: LazyLock<Regex> = LazyLock::new(|| {
 static INLINE_CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`[^`]*`").unwrap());
 static COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").unwrap());
 static LINK_TARGET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\]\([^)]*\)").unwrap());
+static DOI: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"doi:\S+").unwrap());
 
 /// A Markdown file of the book, with its lines.
 #[derive(Debug, Clone)]
@@ -169,6 +170,13 @@ pub fn equations(ch: &Chapter) -> (Vec<Equation>, Vec<String>) {
         };
         let t = l.trim();
         if !t.starts_with("$$") {
+            if t.contains("$$") {
+                problems.push(format!(
+                    "{}:{}: put a displayed equation's $$ at the start of a line of its own",
+                    ch.path.display(),
+                    i + 1
+                ));
+            }
             i += 1;
             continue;
         }
@@ -242,6 +250,7 @@ pub fn typed_number_problems(ch: &Chapter) -> Vec<String> {
         let text = INCLUDE.replace_all(text, " ");
         let text = INLINE_CODE.replace_all(&text, " ");
         let text = LINK_TARGET.replace_all(&text, "]");
+        let text = DOI.replace_all(&text, " ");
         if let Some(c) = DECIMAL.captures(&text) {
             problems.push(format!(
                 "{}:{}: the number {} is typed by hand; include it from figures/data/numbers.txt",
@@ -252,6 +261,26 @@ pub fn typed_number_problems(ch: &Chapter) -> Vec<String> {
         }
     }
     problems
+}
+
+static NAMED_TEST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:test|check)\s+`([a-z][a-z0-9_]+)`").unwrap());
+
+/// Tests and checks that the text names (``the test `name` ``, ``the check `name` ``) but that
+/// do not exist as a function in `code`, the concatenated sources of `chapters-code`.
+pub fn named_test_problems(ch: &Chapter, code: &str) -> Vec<String> {
+    let joined = ch.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    NAMED_TEST
+        .captures_iter(&joined)
+        .filter(|c| !code.contains(&format!("fn {}(", &c[1])))
+        .map(|c| {
+            format!(
+                "{}: names `{}`, which does not exist",
+                ch.path.display(),
+                &c[1]
+            )
+        })
+        .collect()
 }
 
 /// Markdown files under `src_dir` that `SUMMARY.md` does not link to.
@@ -300,6 +329,8 @@ mod tests {
     fn dollars_in_code_blocks_are_not_equations() {
         let (eqs, problems) = equations(&ch("```text\n$$ not math\n```\n"));
         assert!(eqs.is_empty() && problems.is_empty());
+        let (_, problems) = equations(&ch("Text with $$a = b$$ inside.\n"));
+        assert_eq!(problems.len(), 1);
     }
 
     #[test]
@@ -327,9 +358,19 @@ mod tests {
             "[paper](https://doi.org/10.1162/neco.1997.9.8.1735)",
             "```text\n0.25\n```",
             "version 0.16.4 of KaTeX", // not a number: three parts
+            "[doi:10.1038/323533a0](https://doi.org/10.1038/323533a0)",
         ] {
             assert!(typed_number_problems(&ch(fine)).is_empty(), "{fine}");
         }
+    }
+
+    #[test]
+    fn named_tests_must_exist() {
+        let code = "fn real_test() {}";
+        let c = ch("The test `real_test` and the check\n`made_up` and `plain_code`.");
+        let p = named_test_problems(&c, code);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("made_up"));
     }
 
     #[test]
