@@ -72,7 +72,10 @@ fn main() {
         let t = Instant::now();
         let report = build::build(&root, Some(&out)).unwrap();
         warm.push(t.elapsed());
-        assert!(report.regenerated.is_empty(), "a warm build regenerated files");
+        assert!(
+            report.regenerated.is_empty(),
+            "a warm build regenerated files"
+        );
     }
     std::fs::remove_dir_all(&base).unwrap();
     println!("Book build times (release, this machine, one run of {RUNS} repetitions)");
