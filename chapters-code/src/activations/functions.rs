@@ -258,10 +258,11 @@ pub fn elu_derivative(x: f64, alpha: f64) -> f64 {
     if x > 0.0 { 1.0 } else { alpha * x.exp() }
 }
 
-/// SELU's scale $\lambda$, as published (Klambauer et al. 2017), rounded to `f64`.
-pub const SELU_LAMBDA: f64 = 1.0507009873554804934193349852946;
-/// SELU's $\alpha$, as published, rounded to `f64`.
-pub const SELU_ALPHA: f64 = 1.6732632423543772848170429916717;
+/// SELU's scale $\lambda$: the published 1.0507009873554804934193349852946 (Klambauer et al.
+/// 2017) rounded to `f64`.
+pub const SELU_LAMBDA: f64 = 1.0507009873554805;
+/// SELU's $\alpha$: the published 1.6732632423543772848170429916717 rounded to `f64`.
+pub const SELU_ALPHA: f64 = 1.6732632423543772;
 
 /// The scaled exponential linear unit, $\lambda\,\mathrm{ELU}_\alpha(x)$ with the published
 /// constants [`SELU_LAMBDA`] and [`SELU_ALPHA`].
@@ -412,8 +413,8 @@ fn normal_pdf_tail(x: f64, c: f64) -> f64 {
 /// $r = x - k \ln 2$, with $\ln 2$ split into a high part whose product with $k$ is exact and
 /// a low part; then $m = e^r$.
 fn exp_split(x: f64) -> (f64, i32) {
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1; // 0x3fe62e42fee00000
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    const LN2_HI: f64 = 0.6931471803691238; // 0x3fe62e42fee00000: 32 trailing zero bits
+    const LN2_LO: f64 = 1.9082149292705877e-10;
     let k = (x * std::f64::consts::LOG2_E).round();
     let r = (x - k * LN2_HI) - k * LN2_LO;
     (r.exp(), k as i32)
