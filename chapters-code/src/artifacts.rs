@@ -140,12 +140,21 @@ pub struct File {
     pub bytes: Vec<u8>,
 }
 
-/// The names that can be regenerated one by one: every figure, every saved output, `numbers`.
+/// Data files that are neither a figure's data nor an output: their name, path and generator.
+pub const DATA: &[(&str, &str, fn() -> String)] = &[(
+    "activation-accuracy",
+    "figures/data/activation-accuracy.csv",
+    crate::activations::accuracy::comparison_csv,
+)];
+
+/// The names that can be regenerated one by one: every figure, every saved output, every data
+/// file, and `numbers`.
 pub fn names() -> Vec<&'static str> {
     FIGURES
         .iter()
         .map(|f| f.name)
         .chain(OUTPUTS.iter().map(|o| o.name))
+        .chain(DATA.iter().map(|d| d.0))
         .chain(["numbers"])
         .collect()
 }
@@ -176,6 +185,12 @@ pub fn generate(name: &str) -> Result<Vec<File>, CliError> {
         return Ok(vec![File {
             path: PathBuf::from(format!("figures/output/{name}.txt")),
             bytes: text.into_bytes(),
+        }]);
+    }
+    if let Some((_, path, make)) = DATA.iter().find(|d| d.0 == name) {
+        return Ok(vec![File {
+            path: PathBuf::from(path),
+            bytes: make().into_bytes(),
         }]);
     }
     if name == "numbers" {

@@ -8,9 +8,11 @@
 //!
 //! `cargo run -p chapters-code --example checks` prints them all.
 
-use crate::activations::{logit, sigmoid, sigmoid_derivative};
+use crate::activations::{
+    Activation, Prelu, catalog, elu, elu_derivative, leaky_relu, leaky_relu_slope_derivative,
+    logit, sigmoid, sigmoid_derivative, tanh,
+};
 use crate::ch01_vanishing::{Chain, first_weight_gradient_as_product};
-use crate::ch02_sigmoid::derivative_reference;
 use crate::numerics::{
     central_difference, difference_step, five_point_difference, linspace, relative_difference,
 };
@@ -101,6 +103,30 @@ pub const ALL: &[Check] = &[
         claim: "1/(1 + e^-x) = e^x/(1 + e^x) for every x",
         measure: "relative difference of the two forms",
         run: stable_sigmoid_branches,
+    },
+    Check {
+        name: "tanh_as_sigmoid",
+        claim: "tanh(x) = 2σ(2x) − 1",
+        measure: "absolute difference (2σ(2x) − 1 cancels near 0, so not relative)",
+        run: tanh_as_sigmoid,
+    },
+    Check {
+        name: "logit_inverts_sigmoid",
+        claim: "logit(σ(x)) = x wherever σ(x) keeps the digits of x (x <= 0, and |x| <= 1)",
+        measure: "|logit(σ(x)) − x| / max(|x|, 1), in machine epsilons",
+        run: logit_inverts_sigmoid,
+    },
+    Check {
+        name: "elu_continuity_and_derivative",
+        claim: "ELU is continuous at 0, and for x <= 0 its derivative α e^x equals f(x) + α",
+        measure: "|α e^x − (f(x) + α)| / α, and |f(−h)| / (α h) − 1 for small h",
+        run: elu_continuity_and_derivative,
+    },
+    Check {
+        name: "activation_derivatives_match_finite_differences",
+        claim: "every activation's derivative, and PReLU's derivative in its slope",
+        measure: "relative error against fourth-order central differences",
+        run: activation_derivatives_match_finite_differences,
     },
 ];
 
@@ -269,14 +295,24 @@ fn sigmoid_derivative_steps() -> Outcome {
             s * (1.0 - s),
         ];
         for line in lines {
-            errors.push(relative_difference(line, derivative_reference(x)));
+            errors.push(relative_difference(line, sigmoid_derivative(x)));
         }
     }
     for x in linspace(-700.0, 700.0, 14001) {
         errors.push(relative_difference(
+            sigmoid(x) * sigmoid(-x),
             sigmoid_derivative(x),
-            derivative_reference(x),
         ));
+    }
+    // And both against the values computed with 80 digits.
+    for r in crate::activations::accuracy::reference_f64() {
+        if r.function == "sigmoid" && r.derivative.is_normal() {
+            errors.push(relative_difference(
+                sigmoid(r.x) * sigmoid(-r.x),
+                r.derivative,
+            ));
+            errors.push(relative_difference(sigmoid_derivative(r.x), r.derivative));
+        }
     }
     let (points, worst) = worst_of(errors);
     Outcome {
@@ -331,16 +367,103 @@ fn stable_sigmoid_branches() -> Outcome {
     }
 }
 
+fn tanh_as_sigmoid() -> Outcome {
+    let (points, worst) = worst_of(
+        linspace(-20.0, 20.0, 4001)
+            .into_iter()
+            .map(|x| (tanh(x) - (2.0 * sigmoid(2.0 * x) - 1.0)).abs()),
+    );
+    Outcome {
+        points,
+        worst,
+        tolerance: 2.0 * f64::EPSILON,
+    }
+}
+
+fn logit_inverts_sigmoid() -> Outcome {
+    let mut xs = linspace(-700.0, 0.0, 7001);
+    xs.extend(linspace(0.0, 1.0, 1001));
+    xs.extend((1..=300).map(|k| -(10f64.powi(-k))));
+    let (points, worst) = worst_of(
+        xs.into_iter()
+            .map(|x| (logit(sigmoid(x)) - x).abs() / x.abs().max(1.0) / f64::EPSILON),
+    );
+    Outcome {
+        points,
+        worst,
+        tolerance: 4.0,
+    }
+}
+
+fn elu_continuity_and_derivative() -> Outcome {
+    let mut errors = Vec::new();
+    for alpha in [0.5, 1.0, 1.6732632423543772] {
+        for x in linspace(-50.0, 0.0, 5001) {
+            let identity = (elu_derivative(x, alpha) - (elu(x, alpha) + alpha)).abs() / alpha;
+            errors.push(identity / f64::EPSILON);
+        }
+        // Approaching 0 from the left, f(-h) = alpha (e^{-h} - 1) ~ -alpha h -> 0 = f(0).
+        for k in 1..=300 {
+            let h = 10f64.powi(-k);
+            errors.push((elu(-h, alpha) / (-alpha * h) - 1.0).abs() / h.max(f64::EPSILON));
+        }
+        errors.push(if elu(0.0, alpha) == 0.0 {
+            0.0
+        } else {
+            f64::INFINITY
+        });
+    }
+    let (points, worst) = worst_of(errors);
+    Outcome {
+        points,
+        worst,
+        // In units of machine epsilon (first part) and of h (second part: the next term of
+        // e^{-h} - 1 is h^2/2, a relative h/2).
+        tolerance: 2.0,
+    }
+}
+
+fn activation_derivatives_match_finite_differences() -> Outcome {
+    let mut errors = Vec::new();
+    // Points that avoid the kink at 0 of the piecewise activations by at least 2h.
+    let xs: Vec<f64> = linspace(-12.0, 12.0, 2401)
+        .into_iter()
+        .filter(|x| x.abs() > 0.01)
+        .collect();
+    for act in catalog() {
+        for &x in &xs {
+            let h = 1e-3 * x.abs().max(1.0);
+            let fd = five_point_difference(|t| act.value(t), x, h);
+            errors.push((act.derivative(x) - fd).abs() / fd.abs().max(1e-3));
+        }
+    }
+    let prelu = Prelu::new(0.25).expect("a valid slope");
+    for &x in &xs {
+        let fd = five_point_difference(|a| leaky_relu(x, a), 0.25, 1e-3);
+        let analytic = prelu
+            .parameter_derivative(x)
+            .expect("PReLU has a parameter");
+        assert_eq!(analytic, leaky_relu_slope_derivative(x));
+        errors.push((analytic - fd).abs() / fd.abs().max(1e-3));
+    }
+    let (points, worst) = worst_of(errors);
+    Outcome {
+        points,
+        worst,
+        tolerance: 1e-8,
+    }
+}
+
 /// A table of every check: name, points, worst error, tolerance and verdict.
 pub fn report() -> String {
     let mut out = format!(
-        "{:<44} {:>7} {:>11} {:>11}  result\n",
+        "{:<48} {:>7} {:>11} {:>11}  result\n",
         "check", "points", "worst", "tolerance"
     );
     for c in ALL {
         let o = (c.run)();
         out.push_str(&format!(
-            "{:<44} {:>7} {:>11.3e} {:>11.3e}  {}\n",
+            "{:<48} {:>7} {:>11.3e} {:>11.3e}  {}\n",
             c.name,
             o.points,
             o.worst,

@@ -79,11 +79,12 @@ pub fn ulps_f32(a: f32, b: f32) -> u64 {
     (ordered(a) - ordered(b)).unsigned_abs()
 }
 
-/// Whether `got` is a spurious 0, infinity or NaN: the reference is finite and non-zero but
-/// `got` is not, or the reference is not NaN but `got` is.
+/// Whether `got` is a spurious 0, infinity or NaN, or a lost NaN: the reference is finite and
+/// non-zero but `got` is not, the reference is not NaN but `got` is, or the reference is NaN
+/// (NaN in) but `got` is not (NaN swallowed, as by `f64::max(0.0, x)`).
 pub fn spurious(got: f64, reference: f64) -> bool {
     (reference.is_finite() && reference != 0.0 && (got == 0.0 || !got.is_finite()))
-        || (!reference.is_nan() && got.is_nan())
+        || (reference.is_nan() != got.is_nan())
 }
 
 /// A value function and a derivative function.
@@ -92,7 +93,7 @@ pub type Pair = (Box<dyn Fn(f64) -> f64>, Box<dyn Fn(f64) -> f64>);
 /// Our implementation of the function named `name`.
 pub fn ours_by_name(name: &str) -> Option<Pair> {
     if name == "logit" {
-        return Some((Box::new(ours::logit), Box::new(logit_derivative)));
+        return Some((Box::new(ours::logit), Box::new(ours::logit_derivative)));
     }
     let act = catalog().into_iter().find(|a| a.name() == name)?;
     let act: std::sync::Arc<dyn super::Activation> = act.into();
@@ -101,15 +102,6 @@ pub fn ours_by_name(name: &str) -> Option<Pair> {
         Box::new(move |x| act.value(x)),
         Box::new(move |x| d.derivative(x)),
     ))
-}
-
-/// The derivative of the logit, $1/(p(1-p))$, computed as $1/p + 1/(1-p)$ would cancel; the
-/// product form is accurate (for $p \ge 1/2$, $1 - p$ is exact).
-pub fn logit_derivative(p: f64) -> f64 {
-    if !(0.0..=1.0).contains(&p) {
-        return f64::NAN;
-    }
-    1.0 / (p * (1.0 - p))
 }
 
 /// The textbook implementation of the function named `name`, with the reference parameters.

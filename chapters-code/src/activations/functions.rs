@@ -56,7 +56,9 @@ pub fn sigmoid(x: f64) -> f64 {
 // ANCHOR: sigmoid_derivative
 pub fn sigmoid_derivative(x: f64) -> f64 {
     // 1 - sigma(x) is sigma(-x): computing it directly avoids the cancellation in 1 - s.
-    sigmoid(x) * sigmoid(-x)
+    // With e = exp(-|x|), sigma(|x|) sigma(-|x|) = 1/(1 + e) * e/(1 + e): one exponential.
+    let e = (-x.abs()).exp();
+    e / ((1.0 + e) * (1.0 + e))
 }
 // ANCHOR_END: sigmoid_derivative
 
@@ -107,6 +109,17 @@ pub fn logit(p: f64) -> f64 {
     }
 }
 
+/// The derivative of the logit, $\operatorname{logit}'(p) = 1/(p(1-p))$.
+///
+/// The product $p(1-p)$ keeps full relative precision ($1 - p$ is exact for $p \ge 1/2$); the
+/// equal $1/p + 1/(1-p)$ would round twice. $+\infty$ at 0 and 1, NaN outside $[0, 1]$.
+pub fn logit_derivative(p: f64) -> f64 {
+    if !(0.0..=1.0).contains(&p) {
+        return f64::NAN;
+    }
+    1.0 / (p * (1.0 - p))
+}
+
 /// $\tanh(x)$, from the standard library (accurate to about 1 ULP, no overflow).
 pub fn tanh(x: f64) -> f64 {
     x.tanh()
@@ -135,6 +148,10 @@ const FOUR_OVER_E_SQUARED: f64 = 0.5413411329464508;
 
 fn sech_squared(x: f64) -> f64 {
     let a = x.abs();
+    if a > 373.0 {
+        // 4 e^{-2|x|} is below half the smallest subnormal.
+        return 0.0;
+    }
     if a > 20.0 {
         (2.0 - 2.0 * a).exp() * FOUR_OVER_E_SQUARED
     } else {
@@ -172,7 +189,11 @@ pub fn scaled_tanh_derivative(x: f64) -> f64 {
     }
     let p = SCALED_TANH_B * x;
     let r = SCALED_TANH_B.mul_add(x, -p);
-    SCALED_TANH_A * SCALED_TANH_B * sech_squared(p) * (1.0 - 2.0 * r * p.tanh())
+    // The correction is of the order of r, a rounding error: tanh p is needed only roughly,
+    // and (1 - e)/(1 + e) with e = e^{-2|p|} gives it without a second exponential.
+    let e = (-2.0 * p.abs()).exp();
+    let rough_tanh = ((1.0 - e) / (1.0 + e)).copysign(p);
+    SCALED_TANH_A * SCALED_TANH_B * sech_squared(p) * (1.0 - 2.0 * r * rough_tanh)
 }
 
 /// The rectified linear unit, $\max(0, x)$.
@@ -198,13 +219,9 @@ pub fn relu_derivative(x: f64) -> f64 {
 
 /// `above` for $x > 0$, `below` otherwise, NaN for NaN.
 fn step(x: f64, above: f64, below: f64) -> f64 {
-    if x > 0.0 {
-        above
-    } else if x.is_nan() {
-        x
-    } else {
-        below
-    }
+    // Two selects rather than a three-way branch: the compiler can vectorize this.
+    let r = if x > 0.0 { above } else { below };
+    if x.is_nan() { x } else { r }
 }
 
 /// Leaky ReLU, $x$ for $x > 0$ and $a x$ otherwise, with a fixed slope $a$ (also PReLU's
@@ -249,7 +266,14 @@ pub fn leaky_relu_slope_derivative(x: f64) -> f64 {
 /// approx::assert_relative_eq!(elu(-1e-10, 1.0), -1e-10, max_relative = 1e-9);
 /// ```
 pub fn elu(x: f64, alpha: f64) -> f64 {
-    if x > 0.0 { x } else { alpha * x.exp_m1() }
+    if x > 0.0 {
+        x
+    } else if x < -1.0 {
+        // Here e^x - 1 lies in (-1, -0.63]: the subtraction loses nothing, and exp is cheaper.
+        alpha * (x.exp() - 1.0)
+    } else {
+        alpha * x.exp_m1()
+    }
 }
 
 /// The derivative of ELU: 1 for $x > 0$, $\alpha e^x$ otherwise (which equals
@@ -318,7 +342,15 @@ const FRAC_1_SQRT_2PI: f64 = 0.3989422804014327;
 /// assert!(normal_cdf(-30.0) > 0.0);
 /// ```
 pub fn normal_cdf(x: f64) -> f64 {
+    if x > 8.5 {
+        // 1 - Phi(x) < 1e-17, below half an ULP of 1.
+        return 1.0;
+    }
     let zh = -x * FRAC_1_SQRT_2;
+    if x >= 0.0 {
+        // Phi(x) >= 1/2: the rounding of z changes it by less than its own rounding error.
+        return 0.5 * libm::erfc(zh);
+    }
     let zl = (-x).mul_add(FRAC_1_SQRT_2, -zh) - x * FRAC_1_SQRT_2_LO;
     let correction = -zl * FRAC_2_SQRT_PI * (-zh * zh).exp();
     0.5 * (libm::erfc(zh) + correction)
@@ -352,6 +384,9 @@ pub fn gelu(x: f64) -> f64 {
     if x.is_infinite() {
         // x * Phi(x) is inf * 0 = NaN at -inf; the limit is 0.
         return if x > 0.0 { x } else { 0.0 };
+    }
+    if x > 8.5 {
+        return x;
     }
     if x < -40.0 {
         // |x| phi(x) < 1e-346: below the smallest subnormal.
@@ -394,6 +429,10 @@ pub fn gelu_derivative(x: f64) -> f64 {
     if x < -37.0 {
         // As in `gelu`: Phi(x) = phi(x) S(x)/|x|, so Phi + x phi = -phi(x) (x^2 - S(x))/|x|.
         return normal_pdf_tail(x, -(x * x - mills_series(x)) / x.abs());
+    }
+    if x > 9.0 {
+        // Phi(x) rounds to 1, and x phi(x) < 1e-17 is below half an ULP of 1.
+        return 1.0;
     }
     normal_cdf(x) + x * normal_pdf(x)
 }
@@ -460,5 +499,13 @@ pub fn silu_derivative(x: f64) -> f64 {
         let (m, k) = exp_split(x);
         return libm::scalbn((1.0 + x) * m, k);
     }
-    sigmoid(x) * (1.0 + x * sigmoid(-x))
+    // sigma(x) and sigma(-x) from one exponential, each without cancellation.
+    let e = (-x.abs()).exp();
+    let (small, large) = (e / (1.0 + e), 1.0 / (1.0 + e));
+    let (s, s_neg) = if x >= 0.0 {
+        (large, small)
+    } else {
+        (small, large)
+    };
+    s * x.mul_add(s_neg, 1.0)
 }
