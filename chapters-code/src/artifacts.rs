@@ -140,12 +140,22 @@ pub struct File {
     pub bytes: Vec<u8>,
 }
 
-/// Data files that are neither a figure's data nor an output: their name, path and generator.
-pub const DATA: &[(&str, &str, fn() -> String)] = &[(
-    "activation-accuracy",
-    "figures/data/activation-accuracy.csv",
-    crate::activations::accuracy::comparison_csv,
-)];
+/// A data file that is neither a figure's data nor an example's output.
+pub struct DataFile {
+    /// The name to regenerate it by.
+    pub name: &'static str,
+    /// Its path, relative to the repository root.
+    pub path: &'static str,
+    /// Its content.
+    pub make: fn() -> String,
+}
+
+/// Every such data file.
+pub const DATA: &[DataFile] = &[DataFile {
+    name: "activation-accuracy",
+    path: "figures/data/activation-accuracy.csv",
+    make: crate::activations::accuracy::comparison_csv,
+}];
 
 /// The names that can be regenerated one by one: every figure, every saved output, every data
 /// file, and `numbers`.
@@ -154,7 +164,7 @@ pub fn names() -> Vec<&'static str> {
         .iter()
         .map(|f| f.name)
         .chain(OUTPUTS.iter().map(|o| o.name))
-        .chain(DATA.iter().map(|d| d.0))
+        .chain(DATA.iter().map(|d| d.name))
         .chain(["numbers"])
         .collect()
 }
@@ -187,10 +197,10 @@ pub fn generate(name: &str) -> Result<Vec<File>, CliError> {
             bytes: text.into_bytes(),
         }]);
     }
-    if let Some((_, path, make)) = DATA.iter().find(|d| d.0 == name) {
+    if let Some(d) = DATA.iter().find(|d| d.name == name) {
         return Ok(vec![File {
-            path: PathBuf::from(path),
-            bytes: make().into_bytes(),
+            path: PathBuf::from(d.path),
+            bytes: (d.make)().into_bytes(),
         }]);
     }
     if name == "numbers" {

@@ -113,6 +113,13 @@ pub fn logit(p: f64) -> f64 {
 ///
 /// The product $p(1-p)$ keeps full relative precision ($1 - p$ is exact for $p \ge 1/2$); the
 /// equal $1/p + 1/(1-p)$ would round twice. $+\infty$ at 0 and 1, NaN outside $[0, 1]$.
+///
+/// ```
+/// use chapters_code::activations::logit_derivative;
+/// assert_eq!(logit_derivative(0.5), 4.0);
+/// assert_eq!(logit_derivative(1.0), f64::INFINITY);
+/// assert!(logit_derivative(1.5).is_nan());
+/// ```
 pub fn logit_derivative(p: f64) -> f64 {
     if !(0.0..=1.0).contains(&p) {
         return f64::NAN;
@@ -121,6 +128,13 @@ pub fn logit_derivative(p: f64) -> f64 {
 }
 
 /// $\tanh(x)$, from the standard library (accurate to about 1 ULP, no overflow).
+///
+/// ```
+/// use chapters_code::activations::{sigmoid, tanh};
+/// // tanh is a rescaled, shifted sigmoid: tanh(x) = 2 sigma(2x) - 1.
+/// approx::assert_abs_diff_eq!(tanh(0.7), 2.0 * sigmoid(1.4) - 1.0, epsilon = 1e-15);
+/// assert_eq!(tanh(f64::NEG_INFINITY), -1.0);
+/// ```
 pub fn tanh(x: f64) -> f64 {
     x.tanh()
 }
@@ -183,6 +197,13 @@ pub fn scaled_tanh(x: f64) -> f64 {
 /// hundred ULPs at $|Bx| = 100$. We recover the rounding error of the product exactly with a
 /// fused multiply-add and correct for it to first order:
 /// $\operatorname{sech}^2(p + r) \approx \operatorname{sech}^2(p)\,(1 - 2 r \tanh p)$.
+///
+/// ```
+/// use chapters_code::activations::{scaled_tanh, scaled_tanh_derivative};
+/// let d = (scaled_tanh(1.0 + 1e-6) - scaled_tanh(1.0 - 1e-6)) / 2e-6;
+/// approx::assert_relative_eq!(scaled_tanh_derivative(1.0), d, max_relative = 1e-8);
+/// assert!(scaled_tanh_derivative(500.0) > 0.0);
+/// ```
 pub fn scaled_tanh_derivative(x: f64) -> f64 {
     if x.is_infinite() {
         return 0.0;
@@ -190,9 +211,13 @@ pub fn scaled_tanh_derivative(x: f64) -> f64 {
     let p = SCALED_TANH_B * x;
     let r = SCALED_TANH_B.mul_add(x, -p);
     // The correction is of the order of r, a rounding error: tanh p is needed only roughly,
-    // and (1 - e)/(1 + e) with e = e^{-2|p|} gives it without a second exponential.
-    let e = (-2.0 * p.abs()).exp();
-    let rough_tanh = ((1.0 - e) / (1.0 + e)).copysign(p);
+    // and (1 - e)/(1 + e) with e = e^{-2|p|} gives it; beyond |p| = 20 it is +-1.
+    let rough_tanh = if p.abs() > 20.0 {
+        1.0f64.copysign(p)
+    } else {
+        let e = (-2.0 * p.abs()).exp();
+        ((1.0 - e) / (1.0 + e)).copysign(p)
+    };
     SCALED_TANH_A * SCALED_TANH_B * sech_squared(p) * (1.0 - 2.0 * r * rough_tanh)
 }
 
@@ -213,6 +238,13 @@ pub fn relu(x: f64) -> f64 {
 
 /// The derivative of ReLU: 1 for $x > 0$, 0 for $x < 0$, and by our convention 0 at $x = 0$
 /// (any value in $[0, 1]$ is a valid subgradient there; 0 is what common frameworks use).
+///
+/// ```
+/// use chapters_code::activations::relu_derivative;
+/// assert_eq!(relu_derivative(2.0), 1.0);
+/// assert_eq!(relu_derivative(0.0), 0.0);
+/// assert!(relu_derivative(f64::NAN).is_nan());
+/// ```
 pub fn relu_derivative(x: f64) -> f64 {
     step(x, 1.0, 0.0)
 }
@@ -238,6 +270,12 @@ pub fn leaky_relu(x: f64, slope: f64) -> f64 {
 
 /// The derivative of Leaky ReLU with respect to $x$: 1 for $x > 0$, the slope otherwise
 /// (including at 0, by the same convention as [`relu_derivative`]).
+///
+/// ```
+/// use chapters_code::activations::leaky_relu_derivative;
+/// assert_eq!(leaky_relu_derivative(-3.0, 0.01), 0.01);
+/// assert_eq!(leaky_relu_derivative(3.0, 0.01), 1.0);
+/// ```
 pub fn leaky_relu_derivative(x: f64, slope: f64) -> f64 {
     step(x, 1.0, slope)
 }
@@ -278,6 +316,13 @@ pub fn elu(x: f64, alpha: f64) -> f64 {
 
 /// The derivative of ELU: 1 for $x > 0$, $\alpha e^x$ otherwise (which equals
 /// $f(x) + \alpha$ there, the form a backward pass can reuse).
+///
+/// ```
+/// use chapters_code::activations::{elu, elu_derivative};
+/// // For x <= 0 the derivative is f(x) + alpha.
+/// approx::assert_relative_eq!(elu_derivative(-2.0, 1.5), elu(-2.0, 1.5) + 1.5, max_relative = 1e-15);
+/// assert_eq!(elu_derivative(2.0, 1.5), 1.0);
+/// ```
 pub fn elu_derivative(x: f64, alpha: f64) -> f64 {
     if x > 0.0 { 1.0 } else { alpha * x.exp() }
 }
@@ -290,11 +335,22 @@ pub const SELU_ALPHA: f64 = 1.6732632423543772;
 
 /// The scaled exponential linear unit, $\lambda\,\mathrm{ELU}_\alpha(x)$ with the published
 /// constants [`SELU_LAMBDA`] and [`SELU_ALPHA`].
+///
+/// ```
+/// use chapters_code::activations::{SELU_ALPHA, SELU_LAMBDA, selu};
+/// assert_eq!(selu(1.0), SELU_LAMBDA);
+/// approx::assert_relative_eq!(selu(f64::NEG_INFINITY), -SELU_LAMBDA * SELU_ALPHA);
+/// ```
 pub fn selu(x: f64) -> f64 {
     SELU_LAMBDA * elu(x, SELU_ALPHA)
 }
 
 /// The derivative of SELU, $\lambda$ for $x > 0$ and $\lambda \alpha e^x$ otherwise.
+///
+/// ```
+/// use chapters_code::activations::{SELU_LAMBDA, selu_derivative};
+/// assert_eq!(selu_derivative(2.0), SELU_LAMBDA);
+/// ```
 pub fn selu_derivative(x: f64) -> f64 {
     SELU_LAMBDA * elu_derivative(x, SELU_ALPHA)
 }
@@ -319,6 +375,11 @@ pub fn softplus(x: f64) -> f64 {
 }
 
 /// The derivative of softplus is the sigmoid.
+///
+/// ```
+/// use chapters_code::activations::{sigmoid, softplus_derivative};
+/// assert_eq!(softplus_derivative(0.3), sigmoid(0.3));
+/// ```
 pub fn softplus_derivative(x: f64) -> f64 {
     sigmoid(x)
 }
@@ -360,6 +421,12 @@ pub fn normal_cdf(x: f64) -> f64 {
 ///
 /// Rounding $x^2$ costs a relative $x^2/2$ ULPs through the exponential; a fused multiply-add
 /// gives the rounding error $r$ of $x^2$ exactly, and $e^{-(p + r)/2} \approx e^{-p/2}(1 - r/2)$.
+///
+/// ```
+/// use chapters_code::activations::normal_pdf;
+/// approx::assert_relative_eq!(normal_pdf(0.0), 1.0 / (2.0 * std::f64::consts::PI).sqrt());
+/// assert!(normal_pdf(30.0) > 0.0);
+/// ```
 pub fn normal_pdf(x: f64) -> f64 {
     if x.abs() > 40.0 {
         // Below 1e-340, less than half the smallest subnormal; this also keeps x * x finite.
@@ -419,6 +486,13 @@ fn mills_series(x: f64) -> f64 {
 ///
 /// Near its zero at $x \approx -0.75$ the two terms cancel, and its relative error there is
 /// larger than elsewhere (its absolute error stays a few ULPs of $\Phi(x)$).
+///
+/// ```
+/// use chapters_code::activations::{gelu, gelu_derivative};
+/// let d = (gelu(0.5 + 1e-6) - gelu(0.5 - 1e-6)) / 2e-6;
+/// approx::assert_relative_eq!(gelu_derivative(0.5), d, max_relative = 1e-8);
+/// assert_eq!(gelu_derivative(f64::INFINITY), 1.0);
+/// ```
 pub fn gelu_derivative(x: f64) -> f64 {
     if x.is_infinite() {
         return if x > 0.0 { 1.0 } else { 0.0 };
@@ -480,13 +554,24 @@ pub fn silu(x: f64) -> f64 {
         let (m, k) = exp_split(x);
         return libm::scalbn(x * m, k);
     }
-    x * sigmoid(x)
+    // sigma(x) without a branch on the sign: e = e^{-|x|} <= 1 never overflows, and
+    // sigma(x) is 1/(1 + e) for x >= 0 and e/(1 + e) otherwise.
+    let e = (-x.abs()).exp();
+    let r = 1.0 / (1.0 + e);
+    x * if x >= 0.0 { r } else { e * r }
 }
 
 /// The derivative of SiLU, $\sigma(x)\,(1 + x\,\sigma(-x))$.
 ///
 /// Near its zero at $x \approx -1.28$ the sum $1 + x\sigma(-x)$ cancels, and its relative error
 /// there is larger than elsewhere.
+///
+/// ```
+/// use chapters_code::activations::{silu, silu_derivative};
+/// let d = (silu(0.5 + 1e-6) - silu(0.5 - 1e-6)) / 2e-6;
+/// approx::assert_relative_eq!(silu_derivative(0.5), d, max_relative = 1e-8);
+/// assert!(silu_derivative(-720.0) < 0.0);
+/// ```
 pub fn silu_derivative(x: f64) -> f64 {
     if x.is_infinite() {
         return if x > 0.0 { 1.0 } else { 0.0 };
