@@ -6,7 +6,7 @@
 
 use crate::cli::{Args, CliError};
 use crate::plot::LineChart;
-use crate::{ch01_vanishing, ch02_sigmoid, checks};
+use crate::{ch01_networks, ch01_vanishing, ch02_sigmoid, checks};
 use std::path::{Path, PathBuf};
 
 /// A figure of the book: its name (the file stem) and the function that draws it.
@@ -22,6 +22,26 @@ pub const FIGURES: &[Figure] = &[
     Figure {
         name: "ch01-gradient-by-layer",
         chart: ch01_vanishing::gradient_by_layer_chart,
+    },
+    Figure {
+        name: "ch01-deep-sigmoid",
+        chart: || ch01_networks::deep_chart("sigmoid"),
+    },
+    Figure {
+        name: "ch01-deep-tanh",
+        chart: || ch01_networks::deep_chart("tanh"),
+    },
+    Figure {
+        name: "ch01-deep-relu",
+        chart: || ch01_networks::deep_chart("relu"),
+    },
+    Figure {
+        name: "ch01-deep-elu",
+        chart: || ch01_networks::deep_chart("elu"),
+    },
+    Figure {
+        name: "ch01-speed-of-learning",
+        chart: ch01_networks::speed_chart,
     },
     Figure {
         name: "ch02-sigmoid",
@@ -124,6 +144,7 @@ pub fn numbers_file() -> String {
     );
     let all = ch01_vanishing::quoted_numbers()
         .into_iter()
+        .chain(ch01_networks::quoted_numbers())
         .chain(ch02_sigmoid::quoted_numbers());
     for (key, value) in all {
         s.push_str(&format!("ANCHOR: {key}\n{value}\nANCHOR_END: {key}\n"));

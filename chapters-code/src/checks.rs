@@ -128,6 +128,12 @@ pub const ALL: &[Check] = &[
         measure: "relative error against fourth-order central differences",
         run: activation_derivatives_match_finite_differences,
     },
+    Check {
+        name: "network_backprop_matches_finite_differences",
+        claim: "backpropagation through dense layers gives every weight and bias gradient",
+        measure: "largest relative error against central differences (see network::gradcheck)",
+        run: network_backprop_matches_finite_differences,
+    },
 ];
 
 /// The check named `name`, if there is one.
@@ -451,6 +457,43 @@ fn activation_derivatives_match_finite_differences() -> Outcome {
         points,
         worst,
         tolerance: 1e-8,
+    }
+}
+
+fn network_backprop_matches_finite_differences() -> Outcome {
+    use crate::activations::{Identity, Sigmoid};
+    use crate::network::{Loss, gradcheck, init};
+    let mut worst: f64 = 0.0;
+    let mut points = 0;
+    for seed in 0..20u64 {
+        let data = crate::data::blobs(8, 5, 3, seed);
+        let mut net = init::build(
+            &[5, 6, 4, 3],
+            |l| -> Box<dyn Activation> {
+                if l == 2 {
+                    Box::new(Identity)
+                } else {
+                    Box::new(Sigmoid)
+                }
+            },
+            init::Init::GlorotNormal,
+            init::Biases::StandardNormal,
+            Loss::SoftmaxCrossEntropy,
+            seed,
+        )
+        .expect("valid sizes");
+        points += net.parameter_count();
+        let y = data.one_hot();
+        worst = worst.max(gradcheck::max_relative_error(
+            &mut net,
+            data.inputs.view(),
+            y.view(),
+        ));
+    }
+    Outcome {
+        points,
+        worst,
+        tolerance: 1e-6,
     }
 }
 

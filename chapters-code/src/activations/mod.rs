@@ -166,6 +166,21 @@ activation!(
     Silu, "silu", silu, silu_derivative
 );
 
+fn identity(x: f64) -> f64 {
+    x
+}
+
+fn one(x: f64) -> f64 {
+    // 1, and NaN for NaN.
+    if x.is_nan() { x } else { 1.0 }
+}
+
+activation!(
+    /// The identity, $f(x) = x$: the output layer of a network whose loss applies its own
+    /// function (softmax or sigmoid with cross-entropy).
+    Identity, "identity", identity, one
+);
+
 fn check_finite(what: &str, v: f64) -> Result<f64, String> {
     if v.is_finite() {
         Ok(v)

@@ -1,0 +1,225 @@
+//! A small neural network engine, written out by hand so that every gradient can be seen.
+//!
+//! A [`Network`] is a stack of [`Dense`] layers, each $Z_\ell = A_{\ell-1} W_\ell^\top + b_\ell$,
+//! $A_\ell = f_\ell(Z_\ell)$, with one example per row of $A$. [`Network::forward`] keeps every
+//! $Z_\ell$ and $A_\ell$; [`Network::backward`] applies the chain rule layer by layer, from the
+//! loss back to the input, and returns the gradient of the mean loss for every parameter.
+//!
+//! Training ([`train`]), initialization ([`init`]), per-layer statistics ([`stats`]) and the
+//! finite-difference gradient check ([`gradcheck`]) are in the submodules.
+
+pub mod gradcheck;
+pub mod init;
+pub mod stats;
+pub mod train;
+
+use crate::activations::Activation;
+use ndarray::{Array1, Array2, ArrayView2, Axis};
+
+/// One fully connected layer: weights `(outputs, inputs)`, biases, activation.
+#[derive(Debug)]
+pub struct Dense {
+    /// $W_\ell$, one row per unit.
+    pub weights: Array2<f64>,
+    /// $b_\ell$, one per unit.
+    pub biases: Array1<f64>,
+    /// $f_\ell$.
+    pub activation: Box<dyn Activation>,
+}
+
+impl Dense {
+    /// The number of inputs of the layer.
+    pub fn inputs(&self) -> usize {
+        self.weights.ncols()
+    }
+
+    /// The number of units of the layer.
+    pub fn units(&self) -> usize {
+        self.weights.nrows()
+    }
+}
+
+/// The loss on the last layer's output, averaged over the examples of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loss {
+    /// Softmax over the last layer's activations (use the identity as its activation), then
+    /// cross-entropy with one-hot targets.
+    SoftmaxCrossEntropy,
+    /// A sigmoid on each output, then the binary cross-entropy of each output with its target,
+    /// summed over outputs (use the identity as the last activation; the loss applies $\sigma$).
+    SigmoidCrossEntropy,
+    /// $\frac12 \lVert a_L - y \rVert^2$.
+    MeanSquaredError,
+}
+
+/// A feed-forward network and its loss.
+#[derive(Debug)]
+pub struct Network {
+    /// The layers, from the input to the output.
+    pub layers: Vec<Dense>,
+    /// The loss.
+    pub loss: Loss,
+}
+
+/// What the forward pass keeps for the backward pass.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    /// $Z_1, \dots, Z_L$.
+    pub z: Vec<Array2<f64>>,
+    /// $A_0 = X, A_1, \dots, A_L$.
+    pub a: Vec<Array2<f64>>,
+}
+
+/// The gradient of the mean loss with respect to one layer's parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerGradient {
+    /// $\partial \mathcal{L} / \partial W_\ell$.
+    pub weights: Array2<f64>,
+    /// $\partial \mathcal{L} / \partial b_\ell$.
+    pub biases: Array1<f64>,
+}
+
+/// Numerically careful $\ln(1 + e^{x})$, for the sigmoid cross-entropy.
+fn softplus(x: f64) -> f64 {
+    crate::activations::softplus(x)
+}
+
+impl Network {
+    /// The forward pass on a batch `x` (one example per row).
+    pub fn forward(&self, x: ArrayView2<'_, f64>) -> Cache {
+        let mut z = Vec::with_capacity(self.layers.len());
+        let mut a = Vec::with_capacity(self.layers.len() + 1);
+        a.push(x.to_owned());
+        for layer in &self.layers {
+            // ANCHOR: forward_layer
+            let z_l = a[a.len() - 1].dot(&layer.weights.t()) + &layer.biases;
+            let mut a_l = z_l.clone();
+            crate::activations::apply_in_place(layer.activation.as_ref(), &mut a_l);
+            // ANCHOR_END: forward_layer
+            z.push(z_l);
+            a.push(a_l);
+        }
+        Cache { z, a }
+    }
+
+    /// The mean loss of the batch whose forward pass is `cache`, for targets `y` (one-hot rows
+    /// for the cross-entropies).
+    pub fn loss_value(&self, cache: &Cache, y: ArrayView2<'_, f64>) -> f64 {
+        let out = &cache.a[cache.a.len() - 1];
+        let n = out.nrows() as f64;
+        match self.loss {
+            Loss::SoftmaxCrossEntropy => {
+                // -sum y log softmax(o) = sum y (logsumexp(o) - o), with the maximum taken out
+                // of the exponentials so that none overflows.
+                let mut total = 0.0;
+                for (o, t) in out.rows().into_iter().zip(y.rows()) {
+                    let m = o.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+                    let lse = m + o.iter().map(|&v| (v - m).exp()).sum::<f64>().ln();
+                    total += o.iter().zip(t).map(|(&v, &t)| t * (lse - v)).sum::<f64>();
+                }
+                total / n
+            }
+            Loss::SigmoidCrossEntropy => {
+                // -y log s - (1-y) log(1-s) = y softplus(-o) + (1-y) softplus(o): no log of 0.
+                out.iter()
+                    .zip(y.iter())
+                    .map(|(&o, &t)| t * softplus(-o) + (1.0 - t) * softplus(o))
+                    .sum::<f64>()
+                    / n
+            }
+            Loss::MeanSquaredError => {
+                0.5 * out
+                    .iter()
+                    .zip(y.iter())
+                    .map(|(&o, &t)| (o - t) * (o - t))
+                    .sum::<f64>()
+                    / n
+            }
+        }
+    }
+
+    /// $\partial \mathcal{L} / \partial Z_L$ for the mean loss.
+    fn output_delta(&self, cache: &Cache, y: ArrayView2<'_, f64>) -> Array2<f64> {
+        let out = &cache.a[cache.a.len() - 1];
+        let n = out.nrows() as f64;
+        let last = &self.layers[self.layers.len() - 1];
+        let mut delta = match self.loss {
+            Loss::SoftmaxCrossEntropy => {
+                let mut p = out.clone();
+                for mut row in p.rows_mut() {
+                    let m = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+                    row.mapv_inplace(|v| (v - m).exp());
+                    let s = row.sum();
+                    row /= s;
+                }
+                // d/do of the cross-entropy of softmax(o) is softmax(o) - y.
+                p - y
+            }
+            Loss::SigmoidCrossEntropy => out.mapv(crate::activations::sigmoid) - y,
+            Loss::MeanSquaredError => out - &y,
+        };
+        // Through the last layer's own activation (the identity for the cross-entropies).
+        let z_last = &cache.z[cache.z.len() - 1];
+        delta.zip_mut_with(z_last, |d, &z| *d *= last.activation.derivative(z));
+        delta / n
+    }
+
+    // ANCHOR: backward
+    /// Backpropagation: the gradient of the mean loss for every layer, from the first to the
+    /// last.
+    pub fn backward(&self, cache: &Cache, y: ArrayView2<'_, f64>) -> Vec<LayerGradient> {
+        let mut grads = Vec::with_capacity(self.layers.len());
+        // delta = dL/dZ of the current layer, one row per example.
+        let mut delta = self.output_delta(cache, y);
+        for l in (0..self.layers.len()).rev() {
+            grads.push(LayerGradient {
+                weights: delta.t().dot(&cache.a[l]), // dZ/dW is the layer's input
+                biases: delta.sum_axis(Axis(0)),     // dZ/db is 1
+            });
+            if l > 0 {
+                // Back through the weights, then through the activation below.
+                let mut below = delta.dot(&self.layers[l].weights);
+                let act = self.layers[l - 1].activation.as_ref();
+                below.zip_mut_with(&cache.z[l - 1], |d, &z| *d *= act.derivative(z));
+                delta = below;
+            }
+        }
+        grads.reverse();
+        grads
+    }
+    // ANCHOR_END: backward
+
+    /// The predicted class of each row of `x`: the largest output.
+    pub fn predict(&self, x: ArrayView2<'_, f64>) -> Vec<usize> {
+        let cache = self.forward(x);
+        cache.a[cache.a.len() - 1]
+            .rows()
+            .into_iter()
+            .map(|r| {
+                r.iter()
+                    .enumerate()
+                    .fold((0, f64::NEG_INFINITY), |best, (i, &v)| {
+                        if v > best.1 { (i, v) } else { best }
+                    })
+                    .0
+            })
+            .collect()
+    }
+
+    /// The fraction of rows of `x` whose predicted class is `labels`.
+    pub fn accuracy(&self, x: ArrayView2<'_, f64>, labels: &[usize]) -> f64 {
+        let p = self.predict(x);
+        p.iter().zip(labels).filter(|(a, b)| a == b).count() as f64 / labels.len().max(1) as f64
+    }
+
+    /// The number of parameters.
+    pub fn parameter_count(&self) -> usize {
+        self.layers
+            .iter()
+            .map(|l| l.weights.len() + l.biases.len())
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests;

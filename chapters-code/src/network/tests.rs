@@ -1,0 +1,231 @@
+use super::init::{Biases, Init, build};
+use super::train::{Sgd, TrainError, train};
+use super::*;
+use crate::activations::{Activation, Identity, Relu, Sigmoid, catalog};
+use crate::data::blobs;
+use ndarray::Array2;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+fn small_batch(seed: u64) -> (Array2<f64>, Array2<f64>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let x = Array2::from_shape_simple_fn((6, 3), || {
+        <StandardNormal as Distribution<f64>>::sample(&StandardNormal, &mut rng)
+    });
+    let mut y = Array2::zeros((6, 3));
+    for i in 0..6 {
+        y[[i, i % 3]] = 1.0;
+    }
+    (x, y)
+}
+
+fn act_by_name(name: &str) -> Box<dyn Activation> {
+    catalog().into_iter().find(|a| a.name() == name).unwrap()
+}
+
+#[test]
+fn backpropagation_matches_finite_differences_for_every_activation_and_loss() {
+    let (x, y) = small_batch(11);
+    for act in catalog() {
+        let name = act.name();
+        for loss in [
+            Loss::SoftmaxCrossEntropy,
+            Loss::SigmoidCrossEntropy,
+            Loss::MeanSquaredError,
+        ] {
+            let mut net = build(
+                &[3, 5, 4, 3],
+                |l| -> Box<dyn Activation> {
+                    match (l, loss) {
+                        (2, Loss::MeanSquaredError) => act_by_name(name),
+                        (2, _) => Box::new(Identity),
+                        _ => act_by_name(name),
+                    }
+                },
+                Init::GlorotNormal,
+                Biases::StandardNormal,
+                loss,
+                3,
+            )
+            .unwrap();
+            let err = gradcheck::max_relative_error(&mut net, x.view(), y.view());
+            assert!(err < 1e-6, "{name} with {loss:?}: relative error {err}");
+        }
+    }
+}
+
+#[test]
+fn the_gradient_check_would_notice_a_wrong_backward_pass() {
+    // Scale one layer's weights after computing the loss function's gradient: the analytic
+    // gradient of a different network must disagree with the differences of this one.
+    let (x, y) = small_batch(2);
+    let mut net = build(
+        &[3, 4, 3],
+        |l| -> Box<dyn Activation> {
+            if l == 1 {
+                Box::new(Identity)
+            } else {
+                Box::new(Sigmoid)
+            }
+        },
+        Init::GlorotNormal,
+        Biases::Zero,
+        Loss::SoftmaxCrossEntropy,
+        1,
+    )
+    .unwrap();
+    let good = net.backward(&net.forward(x.view()), y.view());
+    net.layers[1].weights *= 1.5;
+    let changed = net.backward(&net.forward(x.view()), y.view());
+    assert_ne!(good, changed);
+    assert!(gradcheck::max_relative_error(&mut net, x.view(), y.view()) < 1e-6);
+}
+
+#[test]
+fn losses_are_finite_for_extreme_outputs() {
+    let net = build(
+        &[1, 2],
+        |_| -> Box<dyn Activation> { Box::new(Identity) },
+        Init::FanIn,
+        Biases::Zero,
+        Loss::SoftmaxCrossEntropy,
+        0,
+    )
+    .unwrap();
+    let cache = Cache {
+        z: vec![ndarray::array![[1000.0, -1000.0]]],
+        a: vec![ndarray::array![[0.0]], ndarray::array![[1000.0, -1000.0]]],
+    };
+    let y = ndarray::array![[0.0, 1.0]];
+    assert_eq!(net.loss_value(&cache, y.view()), 2000.0);
+    let sig = Network {
+        layers: net.layers,
+        loss: Loss::SigmoidCrossEntropy,
+    };
+    assert!((sig.loss_value(&cache, y.view()) - 2000.0).abs() < 1e-9);
+}
+
+#[test]
+fn training_learns_separable_blobs() {
+    let data = blobs(400, 4, 3, 5);
+    let mut net = build(
+        &[4, 16, 3],
+        |l| -> Box<dyn Activation> {
+            if l == 1 {
+                Box::new(Identity)
+            } else {
+                Box::new(Relu)
+            }
+        },
+        Init::He,
+        Biases::Zero,
+        Loss::SoftmaxCrossEntropy,
+        2,
+    )
+    .unwrap();
+    let before = net.accuracy(data.inputs.view(), &data.labels);
+    let mut sgd = Sgd::new(0.05, 20, 30);
+    sgd.momentum = 0.9;
+    let history = train(&mut net, &data, &sgd, |s| s % 100 == 0).unwrap();
+    let after = net.accuracy(data.inputs.view(), &data.labels);
+    assert!(after > 0.9 && after > before, "{before} -> {after}");
+    assert_eq!(history.steps.len(), 6); // 20 steps per epoch, 600 steps, every 100th
+    assert!(history.steps[5].loss < history.steps[0].loss);
+}
+
+#[test]
+fn a_diverging_run_stops_naming_the_step_and_layer() {
+    let data = blobs(50, 4, 2, 1);
+    let mut net = build(
+        &[4, 8, 2],
+        |_| -> Box<dyn Activation> { Box::new(Identity) },
+        Init::StandardNormal,
+        Biases::Zero,
+        Loss::MeanSquaredError,
+        0,
+    )
+    .unwrap();
+    let err = train(&mut net, &data, &Sgd::new(1e6, 50, 100), |_| false).unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, TrainError::NotFinite { .. }), "{msg}");
+    assert!(
+        msg.contains("step") && msg.contains("NaN or infinite"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn bad_settings_are_errors_not_panics() {
+    let data = blobs(10, 4, 2, 1);
+    let mut net = build(
+        &[3, 2],
+        |_| -> Box<dyn Activation> { Box::new(Identity) },
+        Init::FanIn,
+        Biases::Zero,
+        Loss::MeanSquaredError,
+        0,
+    )
+    .unwrap();
+    assert!(matches!(
+        train(&mut net, &data, &Sgd::new(0.1, 5, 1), |_| false),
+        Err(TrainError::Settings(_))
+    ));
+    let mut net = build(
+        &[4, 2],
+        |_| -> Box<dyn Activation> { Box::new(Identity) },
+        Init::FanIn,
+        Biases::Zero,
+        Loss::MeanSquaredError,
+        0,
+    )
+    .unwrap();
+    assert!(train(&mut net, &data, &Sgd::new(f64::NAN, 5, 1), |_| false).is_err());
+    assert!(train(&mut net, &data, &Sgd::new(0.1, 0, 1), |_| false).is_err());
+}
+
+#[test]
+fn stats_see_saturation_and_dead_units() {
+    let (x, y) = small_batch(4);
+    // Huge negative biases: every ReLU unit is off for every example.
+    let net = build(
+        &[3, 5, 3],
+        |l| -> Box<dyn Activation> {
+            if l == 1 {
+                Box::new(Identity)
+            } else {
+                Box::new(Relu)
+            }
+        },
+        Init::FanIn,
+        Biases::Constant(-100.0),
+        Loss::SoftmaxCrossEntropy,
+        0,
+    )
+    .unwrap();
+    let cache = net.forward(x.view());
+    let s = stats::layer_stats(&net, &cache, &net.backward(&cache, y.view()));
+    assert_eq!(s[0].dead, 1.0);
+    assert_eq!(s[0].saturated, 1.0);
+    assert_eq!(s[0].grad_w_norm, 0.0);
+    // Huge weights: sigmoid units saturate.
+    let net = build(
+        &[3, 5, 3],
+        |l| -> Box<dyn Activation> {
+            if l == 1 {
+                Box::new(Identity)
+            } else {
+                Box::new(Sigmoid)
+            }
+        },
+        Init::StandardNormal,
+        Biases::Constant(50.0),
+        Loss::SoftmaxCrossEntropy,
+        0,
+    )
+    .unwrap();
+    let cache = net.forward(x.view());
+    let s = stats::layer_stats(&net, &cache, &net.backward(&cache, y.view()));
+    assert!(s[0].saturated > 0.9, "{:?}", s[0]);
+    assert_eq!(s[0].dead, 0.0);
+}
