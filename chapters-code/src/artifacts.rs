@@ -40,8 +40,16 @@ pub const FIGURES: &[Figure] = &[
         chart: || ch01_networks::deep_chart("elu"),
     },
     Figure {
+        name: "ch01-speed-of-learning-2",
+        chart: || ch01_networks::speed_chart(2),
+    },
+    Figure {
+        name: "ch01-speed-of-learning-3",
+        chart: || ch01_networks::speed_chart(3),
+    },
+    Figure {
         name: "ch01-speed-of-learning",
-        chart: ch01_networks::speed_chart,
+        chart: || ch01_networks::speed_chart(4),
     },
     Figure {
         name: "ch02-sigmoid",
@@ -260,9 +268,33 @@ pub fn regenerate(
     } else {
         names.to_vec()
     };
+    // Generate on every core (the experiments dominate), then compare and write in order.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<(usize, Result<Vec<File>, CliError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(name) = selected.get(i) else { break };
+                        done.push((i, generate(name)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("a generator thread does not panic"))
+            .collect()
+    });
+    let mut results = results;
+    results.sort_by_key(|(i, _)| *i);
     let mut report = Vec::new();
-    for name in &selected {
-        for file in generate(name)? {
+    for (_, files) in results {
+        for file in files? {
             let target = root.join(&file.path);
             let same = std::fs::read(&target).is_ok_and(|old| old == file.bytes);
             if !same && !check_only {

@@ -212,9 +212,9 @@ pub fn speed_training_norms(hidden: usize) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// The figure: bias-gradient norm per hidden layer during training, 4 hidden layers.
-pub fn speed_chart() -> LineChart {
-    let hidden = 4;
+/// The figure: bias-gradient norm per hidden layer during training, for `hidden` (2, 3 or 4)
+/// hidden layers.
+pub fn speed_chart(hidden: usize) -> LineChart {
     let norms = speed_training_norms(hidden);
     let series = (0..hidden)
         .map(|l| {
@@ -229,7 +229,7 @@ pub fn speed_chart() -> LineChart {
         })
         .collect();
     LineChart {
-        title: "Speed of learning: 4 hidden layers of 30 sigmoid units".into(),
+        title: format!("Speed of learning: {hidden} hidden layers of 30 sigmoid units"),
         x_label: "epochs of full-batch gradient descent on 1,000 digits".into(),
         y_label: "‖∂L/∂b‖ of the hidden layer".into(),
         x_range: (0.0, (SPEED_EPOCHS - 1) as f64),

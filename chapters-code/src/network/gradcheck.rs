@@ -4,7 +4,7 @@ use super::Network;
 use ndarray::ArrayView2;
 
 /// The largest relative error between [`Network::backward`] and the central difference
-/// $(\mathcal{L}(\theta + h) - \mathcal{L}(\theta - h))/2h$, over every weight and bias.
+/// $(\mathcal{L}(\theta + h) - \mathcal{L}(\theta - h))/2h$, over every weight and bias (and every $\gamma$ and $\beta$ of batch normalization).
 ///
 /// Relative error is $|g - d| / \max(|g|, |d|, 10^{-4})$. The floor is there because the
 /// difference quotient itself carries a rounding error of about $\varepsilon \mathcal{L} / h
@@ -28,9 +28,23 @@ pub fn max_relative_error(
             let analytic = grad.biases[i];
             let numeric = difference(net, x, y, |n| &mut n.layers[l].biases[i]);
             worst = worst.max(relative(analytic, numeric));
+            if let Some((d_gamma, d_beta)) = &grad.norm {
+                let numeric = difference(net, x, y, |n| norm_of(n, l).0.get_mut(i).unwrap());
+                worst = worst.max(relative(d_gamma[i], numeric));
+                let numeric = difference(net, x, y, |n| norm_of(n, l).1.get_mut(i).unwrap());
+                worst = worst.max(relative(d_beta[i], numeric));
+            }
         }
     }
     worst
+}
+
+fn norm_of(net: &mut Network, l: usize) -> (&mut ndarray::Array1<f64>, &mut ndarray::Array1<f64>) {
+    let bn = net.layers[l]
+        .norm
+        .as_mut()
+        .expect("a layer with a batch-normalization gradient has batch normalization");
+    (&mut bn.gamma, &mut bn.beta)
 }
 
 fn relative(a: f64, b: f64) -> f64 {

@@ -130,6 +130,7 @@ pub fn build(
                 weights,
                 biases: b,
                 activation: activation(l),
+                norm: None,
             }
         })
         .collect();

@@ -10,6 +10,7 @@
 
 pub mod gradcheck;
 pub mod init;
+pub mod norm;
 pub mod stats;
 pub mod train;
 
@@ -25,6 +26,8 @@ pub struct Dense {
     pub biases: Array1<f64>,
     /// $f_\ell$.
     pub activation: Box<dyn Activation>,
+    /// Batch normalization between $Z_\ell$ and $f_\ell$, if any.
+    pub norm: Option<norm::BatchNorm>,
 }
 
 impl Dense {
@@ -64,10 +67,13 @@ pub struct Network {
 /// What the forward pass keeps for the backward pass.
 #[derive(Debug, Clone)]
 pub struct Cache {
-    /// $Z_1, \dots, Z_L$.
+    /// $Z_1, \dots, Z_L$: the inputs of the activations (after batch normalization, where a
+    /// layer has it).
     pub z: Vec<Array2<f64>>,
     /// $A_0 = X, A_1, \dots, A_L$.
     pub a: Vec<Array2<f64>>,
+    /// What each batch-normalized layer kept (`None` for the others, and in inference mode).
+    pub norm: Vec<Option<norm::NormCache>>,
 }
 
 /// The gradient of the mean loss with respect to one layer's parameters.
@@ -77,6 +83,9 @@ pub struct LayerGradient {
     pub weights: Array2<f64>,
     /// $\partial \mathcal{L} / \partial b_\ell$.
     pub biases: Array1<f64>,
+    /// $\partial \mathcal{L} / \partial \gamma_\ell$ and $\partial \mathcal{L} / \partial \beta_\ell$
+    /// for a batch-normalized layer.
+    pub norm: Option<(Array1<f64>, Array1<f64>)>,
 }
 
 /// Numerically careful $\ln(1 + e^{x})$, for the sigmoid cross-entropy.
@@ -84,22 +93,54 @@ fn softplus(x: f64) -> f64 {
     crate::activations::softplus(x)
 }
 
+/// $f'(Z)$ element by element, with one dynamic call for the whole array.
+fn derivatives(act: &dyn Activation, z: &Array2<f64>) -> Array2<f64> {
+    let mut d = z.clone();
+    match d.as_slice_memory_order_mut() {
+        Some(s) => act.derivatives_in_place(s),
+        None => d.mapv_inplace(|v| act.derivative(v)),
+    }
+    d
+}
+
 impl Network {
-    /// The forward pass on a batch `x` (one example per row).
+    /// The forward pass on a batch `x` (one example per row), in training mode: a
+    /// batch-normalized layer uses the statistics of this batch.
     pub fn forward(&self, x: ArrayView2<'_, f64>) -> Cache {
+        self.forward_mode(x, true)
+    }
+
+    /// The forward pass in inference mode: a batch-normalized layer uses its running
+    /// statistics, so each example's output depends on that example alone.
+    pub fn forward_eval(&self, x: ArrayView2<'_, f64>) -> Cache {
+        self.forward_mode(x, false)
+    }
+
+    fn forward_mode(&self, x: ArrayView2<'_, f64>, training: bool) -> Cache {
         let mut z = Vec::with_capacity(self.layers.len());
         let mut a = Vec::with_capacity(self.layers.len() + 1);
+        let mut norms = Vec::with_capacity(self.layers.len());
         a.push(x.to_owned());
         for layer in &self.layers {
             // ANCHOR: forward_layer
-            let z_l = a[a.len() - 1].dot(&layer.weights.t()) + &layer.biases;
+            let mut z_l = a[a.len() - 1].dot(&layer.weights.t()) + &layer.biases;
+            let mut kept = None;
+            match &layer.norm {
+                Some(bn) if training => {
+                    let (u, cache) = bn.forward_train(&z_l);
+                    (z_l, kept) = (u, Some(cache));
+                }
+                Some(bn) => z_l = bn.forward_eval(&z_l),
+                None => {}
+            }
             let mut a_l = z_l.clone();
             crate::activations::apply_in_place(layer.activation.as_ref(), &mut a_l);
             // ANCHOR_END: forward_layer
             z.push(z_l);
             a.push(a_l);
+            norms.push(kept);
         }
-        Cache { z, a }
+        Cache { z, a, norm: norms }
     }
 
     /// The mean loss of the batch whose forward pass is `cache`, for targets `y` (one-hot rows
@@ -159,8 +200,7 @@ impl Network {
             Loss::MeanSquaredError => out - &y,
         };
         // Through the last layer's own activation (the identity for the cross-entropies).
-        let z_last = &cache.z[cache.z.len() - 1];
-        delta.zip_mut_with(z_last, |d, &z| *d *= last.activation.derivative(z));
+        delta *= &derivatives(last.activation.as_ref(), &cache.z[cache.z.len() - 1]);
         delta / n
     }
 
@@ -172,15 +212,22 @@ impl Network {
         // delta = dL/dZ of the current layer, one row per example.
         let mut delta = self.output_delta(cache, y);
         for l in (0..self.layers.len()).rev() {
+            // Through batch normalization first, where the layer has it.
+            let mut norm = None;
+            if let (Some(bn), Some(kept)) = (&self.layers[l].norm, &cache.norm[l]) {
+                let (dz, d_gamma, d_beta) = bn.backward(&delta, kept);
+                (delta, norm) = (dz, Some((d_gamma, d_beta)));
+            }
             grads.push(LayerGradient {
                 weights: delta.t().dot(&cache.a[l]), // dZ/dW is the layer's input
                 biases: delta.sum_axis(Axis(0)),     // dZ/db is 1
+                norm,
             });
             if l > 0 {
                 // Back through the weights, then through the activation below.
                 let mut below = delta.dot(&self.layers[l].weights);
                 let act = self.layers[l - 1].activation.as_ref();
-                below.zip_mut_with(&cache.z[l - 1], |d, &z| *d *= act.derivative(z));
+                below *= &derivatives(act, &cache.z[l - 1]);
                 delta = below;
             }
         }
@@ -190,8 +237,9 @@ impl Network {
     // ANCHOR_END: backward
 
     /// The predicted class of each row of `x`: the largest output.
+    /// Batch-normalized layers use their running statistics.
     pub fn predict(&self, x: ArrayView2<'_, f64>) -> Vec<usize> {
-        let cache = self.forward(x);
+        let cache = self.forward_eval(x);
         cache.a[cache.a.len() - 1]
             .rows()
             .into_iter()
@@ -216,8 +264,20 @@ impl Network {
     pub fn parameter_count(&self) -> usize {
         self.layers
             .iter()
-            .map(|l| l.weights.len() + l.biases.len())
+            .map(|l| {
+                l.weights.len() + l.biases.len() + l.norm.as_ref().map_or(0, |n| 2 * n.gamma.len())
+            })
             .sum()
+    }
+
+    /// Adds batch normalization to every layer for which `which(l)` holds (counting from 0).
+    pub fn with_batch_norm(mut self, which: impl Fn(usize) -> bool) -> Self {
+        for (l, layer) in self.layers.iter_mut().enumerate() {
+            if which(l) {
+                layer.norm = Some(norm::BatchNorm::new(layer.units()));
+            }
+        }
+        self
     }
 }
 

@@ -96,6 +96,7 @@ fn losses_are_finite_for_extreme_outputs() {
     let cache = Cache {
         z: vec![ndarray::array![[1000.0, -1000.0]]],
         a: vec![ndarray::array![[0.0]], ndarray::array![[1000.0, -1000.0]]],
+        norm: vec![None],
     };
     let y = ndarray::array![[0.0, 1.0]];
     assert_eq!(net.loss_value(&cache, y.view()), 2000.0);
@@ -228,4 +229,121 @@ fn stats_see_saturation_and_dead_units() {
     let s = stats::layer_stats(&net, &cache, &net.backward(&cache, y.view()));
     assert!(s[0].saturated > 0.9, "{:?}", s[0]);
     assert_eq!(s[0].dead, 0.0);
+}
+
+#[test]
+fn batch_normalization_passes_the_gradient_check() {
+    let (x, y) = small_batch(21);
+    for name in ["sigmoid", "tanh", "relu", "elu"] {
+        let mut net = build(
+            &[3, 5, 4, 3],
+            |l| -> Box<dyn Activation> {
+                if l == 2 {
+                    Box::new(Identity)
+                } else {
+                    act_by_name(name)
+                }
+            },
+            Init::GlorotNormal,
+            Biases::StandardNormal,
+            Loss::SoftmaxCrossEntropy,
+            5,
+        )
+        .unwrap()
+        .with_batch_norm(|l| l < 2);
+        // Move gamma and beta away from 1 and 0 so that they matter.
+        for (l, layer) in net.layers.iter_mut().enumerate() {
+            if let Some(bn) = &mut layer.norm {
+                bn.gamma.mapv_inplace(|g| g * (1.5 + l as f64));
+                bn.beta.mapv_inplace(|b| b + 0.3);
+            }
+        }
+        let grads = net.backward(&net.forward(x.view()), y.view());
+        assert!(grads[0].norm.is_some() && grads[2].norm.is_none());
+        let err = gradcheck::max_relative_error(&mut net, x.view(), y.view());
+        assert!(err < 1e-6, "{name}: relative error {err}");
+    }
+}
+
+#[test]
+fn batch_normalization_standardizes_in_training_and_uses_running_statistics_at_inference() {
+    let (x, _) = small_batch(8);
+    let x = x.mapv(|v| 3.0 * v + 7.0);
+    let mut net = build(
+        &[3, 4, 2],
+        |_| -> Box<dyn Activation> { Box::new(Identity) },
+        Init::StandardNormal,
+        Biases::Constant(2.0),
+        Loss::SoftmaxCrossEntropy,
+        1,
+    )
+    .unwrap()
+    .with_batch_norm(|l| l == 0);
+    let cache = net.forward(x.view());
+    // Training mode: each unit has mean 0 and variance 1 over the batch (up to epsilon).
+    for unit in cache.z[0].columns() {
+        let mean = unit.mean().unwrap();
+        let var = unit.mapv(|v| (v - mean) * (v - mean)).mean().unwrap();
+        assert!(mean.abs() < 1e-12, "{mean}");
+        assert!((var - 1.0).abs() < 1e-4, "{var}");
+    }
+    // Inference mode with fresh running statistics (mean 0, variance 1) is nearly the identity.
+    let eval = net.forward_eval(x.view());
+    let z = x.dot(&net.layers[0].weights.t()) + &net.layers[0].biases;
+    assert!(
+        eval.z[0]
+            .iter()
+            .zip(&z)
+            .all(|(a, b)| (a - b).abs() < 1e-4 * b.abs().max(1.0))
+    );
+    // Many updates with the same batch: the running mean converges to the batch mean and the
+    // running variance to its unbiased version; inference then matches training up to the
+    // factor n/(n-1) in the variance.
+    let kept = cache.norm[0].clone().unwrap();
+    let bn = net.layers[0].norm.as_mut().unwrap();
+    for _ in 0..400 {
+        bn.update_running(&kept, x.nrows());
+    }
+    let n = x.nrows() as f64;
+    for u in 0..4 {
+        assert!((bn.running_mean[u] - kept.mean[u]).abs() < 1e-9 * kept.mean[u].abs().max(1.0));
+        assert!((bn.running_var[u] / (kept.var[u] * n / (n - 1.0)) - 1.0).abs() < 1e-9);
+    }
+    bn.running_var = kept.var.clone();
+    let eval = net.forward_eval(x.view());
+    assert!(
+        eval.z[0]
+            .iter()
+            .zip(&cache.z[0])
+            .all(|(a, b)| (a - b).abs() < 1e-9)
+    );
+    assert!(eval.norm.iter().all(Option::is_none));
+}
+
+#[test]
+fn training_with_batch_normalization_learns_and_moves_gamma_and_beta() {
+    let data = blobs(200, 4, 3, 2);
+    let mut net = build(
+        &[4, 16, 16, 3],
+        |l| -> Box<dyn Activation> {
+            if l == 2 {
+                Box::new(Identity)
+            } else {
+                Box::new(Sigmoid)
+            }
+        },
+        Init::GlorotUniform,
+        Biases::Zero,
+        Loss::SoftmaxCrossEntropy,
+        0,
+    )
+    .unwrap()
+    .with_batch_norm(|l| l < 2);
+    let mut sgd = Sgd::new(0.1, 20, 30);
+    sgd.momentum = 0.9;
+    train(&mut net, &data, &sgd, |_| false).unwrap();
+    assert!(net.accuracy(data.inputs.view(), &data.labels) > 0.9);
+    let bn = net.layers[0].norm.as_ref().unwrap();
+    assert!(bn.gamma.iter().any(|&g| (g - 1.0).abs() > 1e-3));
+    assert!(bn.running_mean.iter().any(|&m| m != 0.0));
 }

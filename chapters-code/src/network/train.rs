@@ -95,6 +95,75 @@ impl std::fmt::Display for TrainError {
 
 impl std::error::Error for TrainError {}
 
+/// The momentum buffers of every layer, one per weight and bias (and per $\gamma$ and
+/// $\beta$ of a batch-normalized layer).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Velocity(Vec<LayerVelocity>);
+
+#[derive(Debug, Clone, PartialEq)]
+struct LayerVelocity {
+    weights: Array2<f64>,
+    biases: Array1<f64>,
+    norm: Option<(Array1<f64>, Array1<f64>)>,
+}
+
+impl Velocity {
+    /// Zero velocity for every parameter of `net`.
+    pub fn zeros(net: &Network) -> Self {
+        Velocity(
+            net.layers
+                .iter()
+                .map(|l| LayerVelocity {
+                    weights: Array2::zeros(l.weights.raw_dim()),
+                    biases: Array1::zeros(l.units()),
+                    norm: l
+                        .norm
+                        .as_ref()
+                        .map(|_| (Array1::zeros(l.units()), Array1::zeros(l.units()))),
+                })
+                .collect(),
+        )
+    }
+}
+
+/// A step's forward pass and gradients, kept for statistics.
+pub type Kept = (super::Cache, Vec<LayerGradient>);
+
+/// One step of gradient descent on the batch `x`, `y`: forward, loss, backward, update.
+/// Returns the batch's loss before the update, and the pass and gradients when `keep` is set.
+///
+/// # Errors
+/// [`TrainError::NotFinite`] when the loss or a gradient is NaN or infinite; the network is
+/// then left unchanged.
+pub fn sgd_step(
+    net: &mut Network,
+    x: ndarray::ArrayView2<'_, f64>,
+    y: ndarray::ArrayView2<'_, f64>,
+    sgd: &Sgd,
+    velocity: &mut Velocity,
+    step: usize,
+    keep: bool,
+) -> Result<(f64, Option<Kept>), TrainError> {
+    let cache = net.forward(x);
+    let loss = net.loss_value(&cache, y);
+    if !loss.is_finite() {
+        return Err(TrainError::NotFinite {
+            step,
+            layer: None,
+            what: "loss",
+        });
+    }
+    let grads = net.backward(&cache, y);
+    check_finite(&grads, step)?;
+    for (layer, kept) in net.layers.iter_mut().zip(&cache.norm) {
+        if let (Some(bn), Some(kept)) = (&mut layer.norm, kept) {
+            bn.update_running(kept, x.nrows());
+        }
+    }
+    update(net, &grads, &mut velocity.0, sgd);
+    Ok((loss, keep.then_some((cache, grads))))
+}
+
 /// What a training run recorded.
 #[derive(Debug, Clone, PartialEq)]
 pub struct History {
@@ -134,11 +203,7 @@ pub fn train(
             .expect("a valid template"),
     );
     let started = Instant::now();
-    let mut velocity: Vec<(Array2<f64>, Array1<f64>)> = net
-        .layers
-        .iter()
-        .map(|l| (Array2::zeros(l.weights.raw_dim()), Array1::zeros(l.units())))
-        .collect();
+    let mut velocity = Velocity::zeros(net);
     let mut rng = ChaCha8Rng::seed_from_u64(sgd.seed);
     let mut order: Vec<usize> = (0..data.len()).collect();
     let mut history = History { steps: Vec::new() };
@@ -148,26 +213,18 @@ pub fn train(
         for chunk in order.chunks(batch) {
             let x = data.inputs.select(Axis(0), chunk);
             let y = targets.select(Axis(0), chunk);
-            let cache = net.forward(x.view());
-            let loss = net.loss_value(&cache, y.view());
-            if !loss.is_finite() {
-                bar.finish_and_clear();
-                return Err(TrainError::NotFinite {
-                    step,
-                    layer: None,
-                    what: "loss",
-                });
-            }
-            let grads = net.backward(&cache, y.view());
-            check_finite(&grads, step).inspect_err(|_| bar.finish_and_clear())?;
-            if record(step) {
+            let keep = record(step);
+            let (loss, kept) = sgd_step(net, x.view(), y.view(), sgd, &mut velocity, step, keep)
+                .inspect_err(|_| bar.finish_and_clear())?;
+            if let Some((cache, grads)) = kept {
+                // The statistics describe the batch before the update: they read the pass and
+                // the gradients, and from the network only its activations.
                 history.steps.push(stats::StepRecord {
                     step,
                     loss,
                     layers: stats::layer_stats(net, &cache, &grads),
                 });
             }
-            update(net, &grads, &mut velocity, sgd);
             step += 1;
             if started.elapsed() > Duration::from_secs(1) && bar.is_hidden() {
                 bar.set_draw_target(ProgressDrawTarget::stderr());
@@ -196,19 +253,24 @@ fn check_finite(grads: &[LayerGradient], step: usize) -> Result<(), TrainError> 
                 what: "bias gradient",
             });
         }
+        if let Some((dg, db)) = &g.norm
+            && !dg.iter().chain(db).all(|v| v.is_finite())
+        {
+            return Err(TrainError::NotFinite {
+                step,
+                layer: Some(l + 1),
+                what: "batch-normalization gradient",
+            });
+        }
     }
     Ok(())
 }
 
 // ANCHOR: update
-fn update(
-    net: &mut Network,
-    grads: &[LayerGradient],
-    velocity: &mut [(Array2<f64>, Array1<f64>)],
-    sgd: &Sgd,
-) {
+fn update(net: &mut Network, grads: &[LayerGradient], velocity: &mut [LayerVelocity], sgd: &Sgd) {
     let (eta, mu, lambda) = (sgd.learning_rate, sgd.momentum, sgd.weight_decay);
-    for ((layer, g), (vw, vb)) in net.layers.iter_mut().zip(grads).zip(velocity) {
+    for ((layer, g), v) in net.layers.iter_mut().zip(grads).zip(velocity) {
+        let (vw, vb) = (&mut v.weights, &mut v.biases);
         // v <- mu v - eta (g + lambda W), then W <- W + v; the biases without decay.
         *vw *= mu;
         vw.scaled_add(-eta, &g.weights);
@@ -217,6 +279,17 @@ fn update(
         *vb *= mu;
         vb.scaled_add(-eta, &g.biases);
         layer.biases += &*vb;
+        // gamma and beta of batch normalization like the biases: no decay.
+        if let (Some(bn), Some((dg, db)), Some((vg, vbeta))) =
+            (&mut layer.norm, &g.norm, &mut v.norm)
+        {
+            *vg *= mu;
+            vg.scaled_add(-eta, dg);
+            bn.gamma += &*vg;
+            *vbeta *= mu;
+            vbeta.scaled_add(-eta, db);
+            bn.beta += &*vbeta;
+        }
     }
 }
 // ANCHOR_END: update
