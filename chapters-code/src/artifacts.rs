@@ -6,7 +6,7 @@
 
 use crate::cli::{Args, CliError};
 use crate::plot::LineChart;
-use crate::{ch01_networks, ch01_vanishing, ch02_sigmoid, checks};
+use crate::{ch01_networks, ch01_vanishing, ch02_sigmoid, ch03_tanh, checks};
 use std::path::{Path, PathBuf};
 
 /// A figure of the book: its name (the file stem) and the function that draws it.
@@ -58,6 +58,26 @@ pub const FIGURES: &[Figure] = &[
     Figure {
         name: "ch02-odds-logit",
         chart: ch02_sigmoid::odds_logit_chart,
+    },
+    Figure {
+        name: "ch03-tanh",
+        chart: ch03_tanh::tanh_chart,
+    },
+    Figure {
+        name: "ch03-mean-activation",
+        chart: ch03_tanh::mean_activation_chart,
+    },
+    Figure {
+        name: "ch03-mean-slope",
+        chart: ch03_tanh::mean_slope_chart,
+    },
+    Figure {
+        name: "ch03-gradients",
+        chart: ch03_tanh::gradient_chart,
+    },
+    Figure {
+        name: "ch03-training",
+        chart: ch03_tanh::training_chart,
     },
 ];
 
@@ -111,6 +131,13 @@ pub const OUTPUTS: &[SavedOutput] = &[
         spec: &ch02_sigmoid::EXAMPLE,
     },
     SavedOutput {
+        name: "ch03_tanh",
+        example: "ch03_tanh",
+        args: &[],
+        run: ch03_tanh::run_example,
+        spec: &ch03_tanh::EXAMPLE,
+    },
+    SavedOutput {
         name: "checks",
         example: "checks",
         args: &[],
@@ -153,7 +180,8 @@ pub fn numbers_file() -> String {
     let all = ch01_vanishing::quoted_numbers()
         .into_iter()
         .chain(ch01_networks::quoted_numbers())
-        .chain(ch02_sigmoid::quoted_numbers());
+        .chain(ch02_sigmoid::quoted_numbers())
+        .chain(ch03_tanh::quoted_numbers());
     for (key, value) in all {
         s.push_str(&format!("ANCHOR: {key}\n{value}\nANCHOR_END: {key}\n"));
     }
@@ -269,31 +297,9 @@ pub fn regenerate(
         names.to_vec()
     };
     // Generate on every core (the experiments dominate), then compare and write in order.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<(usize, Result<Vec<File>, CliError>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(name) = selected.get(i) else { break };
-                        done.push((i, generate(name)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("a generator thread does not panic"))
-            .collect()
-    });
-    let mut results = results;
-    results.sort_by_key(|(i, _)| *i);
+    let results = crate::experiments::parallel_map(&selected, |name| generate(name));
     let mut report = Vec::new();
-    for (_, files) in results {
+    for files in results {
         for file in files? {
             let target = root.join(&file.path);
             let same = std::fs::read(&target).is_ok_and(|old| old == file.bytes);

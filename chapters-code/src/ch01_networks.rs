@@ -7,13 +7,12 @@
 //! the norm of each hidden layer's bias gradient at initialization and during training.
 
 use crate::activations::{Activation, Elu, Identity, Relu, Sigmoid, Tanh};
-use crate::data::{Dataset, digits};
+use crate::data::Dataset;
 use crate::network::init::{Biases, Init, build};
 use crate::network::train::{Sgd, train};
 use crate::network::{Loss, Network};
 use crate::numerics::format_quoted;
 use crate::plot::{Corner, LineChart, Series, YAxis};
-use std::sync::OnceLock;
 
 /// Hidden layers of the deep network.
 pub const DEEP_LAYERS: usize = 10;
@@ -37,20 +36,17 @@ pub fn deep_activations() -> Vec<(&'static str, MakeActivation)> {
     ]
 }
 
-fn digits_cached() -> &'static Dataset {
-    static DIGITS: OnceLock<Dataset> = OnceLock::new();
-    DIGITS.get_or_init(|| digits().expect("the committed digits load"))
-}
-
 /// `n` digits drawn with a seeded shuffle from the committed 5,000.
 pub fn digit_sample(n: usize, seed: u64) -> Dataset {
-    digits_cached()
+    crate::data::digits_shared()
         .split(n, seed)
         .expect("no more than 5,000 digits are asked for")
         .0
 }
 
-fn deep_network(act: fn() -> Box<dyn Activation>, init: Init, seed: u64) -> Network {
+/// The deep network of the first experiment (784 inputs, [`DEEP_LAYERS`] hidden layers of
+/// [`DEEP_WIDTH`] units of `act`, 10 outputs) for `seed`.
+pub fn deep_network(act: fn() -> Box<dyn Activation>, init: Init, seed: u64) -> Network {
     let mut sizes = vec![784];
     sizes.extend([DEEP_WIDTH; DEEP_LAYERS]);
     sizes.push(10);

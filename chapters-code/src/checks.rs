@@ -111,6 +111,30 @@ pub const ALL: &[Check] = &[
         run: tanh_as_sigmoid,
     },
     Check {
+        name: "tanh_as_sigmoid_steps",
+        claim: "each line of the derivation of tanh(x) = 2σ(2x) − 1 from the exponentials",
+        measure: "absolute difference of the two sides",
+        run: tanh_as_sigmoid_steps,
+    },
+    Check {
+        name: "tanh_derivative_steps",
+        claim: "tanh'(x) = 4σ'(2x) = 4σ(2x)σ(−2x) = 1 − tanh²(x), against finite differences",
+        measure: "relative difference",
+        run: tanh_derivative_steps,
+    },
+    Check {
+        name: "tanh_derivative_maximum",
+        claim: "tanh'(x) ≤ 1, with equality only at x = 0",
+        measure: "largest tanh'(x) at x ≠ 0 minus 1 (must be negative), and 1 − tanh'(0)",
+        run: tanh_derivative_maximum,
+    },
+    Check {
+        name: "scaled_tanh_constants",
+        claim: "with B = 2/3, A = 1/tanh(2/3) makes f(1) = 1, and the published A is it rounded",
+        measure: "relative difference from A tanh(2x/3), and |f(±1) ∓ 1| with the published A",
+        run: scaled_tanh_constants,
+    },
+    Check {
         name: "logit_inverts_sigmoid",
         claim: "logit(σ(x)) = x wherever σ(x) keeps the digits of x (x <= 0, and |x| <= 1)",
         measure: "|logit(σ(x)) − x| / max(|x|, 1), in machine epsilons",
@@ -383,6 +407,92 @@ fn tanh_as_sigmoid() -> Outcome {
         points,
         worst,
         tolerance: 2.0 * f64::EPSILON,
+    }
+}
+
+fn tanh_as_sigmoid_steps() -> Outcome {
+    let mut errors = Vec::new();
+    for x in linspace(-15.0, 15.0, 3001) {
+        let e = (-2.0 * x).exp();
+        let lines = [
+            (2.0 * sigmoid(2.0 * x) - 1.0, 2.0 / (1.0 + e) - 1.0),
+            (2.0 / (1.0 + e) - 1.0, (1.0 - e) / (1.0 + e)),
+            (
+                (1.0 - e) / (1.0 + e),
+                (x.exp() - (-x).exp()) / (x.exp() + (-x).exp()),
+            ),
+            ((x.exp() - (-x).exp()) / (x.exp() + (-x).exp()), tanh(x)),
+        ];
+        errors.extend(lines.iter().map(|(l, r)| (l - r).abs()));
+    }
+    let (points, worst) = worst_of(errors);
+    Outcome {
+        points,
+        worst,
+        tolerance: 8.0 * f64::EPSILON,
+    }
+}
+
+fn tanh_derivative_steps() -> Outcome {
+    let mut errors = Vec::new();
+    for x in linspace(-8.0, 8.0, 1601) {
+        let t = tanh(x);
+        let numeric = five_point_difference(tanh, x, 1e-3);
+        let exact = crate::activations::tanh_derivative(x);
+        for form in [
+            numeric,
+            4.0 * sigmoid_derivative(2.0 * x),
+            4.0 * sigmoid(2.0 * x) * sigmoid(-2.0 * x),
+            1.0 - t * t,
+        ] {
+            // 1 - t^2 cancels where t is near +-1 (the numerics chapter's point), and the
+            // difference quotient carries a rounding error of about 1e-13: compare absolutely
+            // where the slope is below 1e-3.
+            errors.push((form - exact).abs() / exact.max(1e-3));
+        }
+    }
+    let (points, worst) = worst_of(errors);
+    Outcome {
+        points,
+        worst,
+        tolerance: 1e-9,
+    }
+}
+
+fn tanh_derivative_maximum() -> Outcome {
+    let d = crate::activations::tanh_derivative;
+    let away = linspace(-20.0, 20.0, 40_000)
+        .into_iter()
+        .filter(|&x| x != 0.0)
+        .chain([1e-300, -1e-300, f64::MIN_POSITIVE])
+        .map(|x| d(x) - 1.0);
+    let (points, worst) = worst_of(away.chain([1.0 - d(0.0)]));
+    // Tiny |x| gives tanh'(x) = 1 after rounding: the bound is reached, not crossed.
+    Outcome {
+        points,
+        worst,
+        tolerance: 0.0,
+    }
+}
+
+fn scaled_tanh_constants() -> Outcome {
+    use crate::activations::{SCALED_TANH_A, SCALED_TANH_B, scaled_tanh};
+    let exact = 1.0 / (2.0f64 / 3.0).tanh();
+    // The published A is the exact one rounded to four decimals, and B is 2/3.
+    let constants_ok = (exact * 1e4).round() / 1e4 == SCALED_TANH_A && SCALED_TANH_B == 2.0 / 3.0;
+    // f(x) is A tanh(2x/3) everywhere, and f(+-1) = +-1 up to the rounding of A.
+    let errors = linspace(-10.0, 10.0, 2001)
+        .into_iter()
+        .map(|x| relative_difference(scaled_tanh(x), SCALED_TANH_A * (2.0 * x / 3.0).tanh()))
+        .chain([
+            (scaled_tanh(1.0) - 1.0).abs(),
+            (scaled_tanh(-1.0) + 1.0).abs(),
+        ]);
+    let (points, worst) = worst_of(errors);
+    Outcome {
+        points,
+        worst: if constants_ok { worst } else { f64::INFINITY },
+        tolerance: 1e-5,
     }
 }
 

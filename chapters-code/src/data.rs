@@ -157,6 +157,15 @@ pub fn digits() -> Result<Dataset, DataError> {
     )
 }
 
+/// The committed digits, loaded once per process and shared.
+///
+/// # Panics
+/// When the committed files are missing or damaged (a broken checkout, not bad input).
+pub fn digits_shared() -> &'static Dataset {
+    static DIGITS: std::sync::OnceLock<Dataset> = std::sync::OnceLock::new();
+    DIGITS.get_or_init(|| digits().expect("the committed digits load"))
+}
+
 /// `n` points in `dim` dimensions around `classes` centres drawn from $\mathcal{N}(0, 4I)$,
 /// each point its centre plus $\mathcal{N}(0, I)$ noise; seeded and portable.
 pub fn blobs(n: usize, dim: usize, classes: usize, seed: u64) -> Dataset {

@@ -26,7 +26,7 @@ fn run(cmd: PathBuf, args: &[&str]) -> Output {
 }
 
 fn programs() -> Vec<PathBuf> {
-    let mut p: Vec<PathBuf> = ["ch01_vanishing", "ch02_sigmoid", "checks"]
+    let mut p: Vec<PathBuf> = ["ch01_vanishing", "ch02_sigmoid", "ch03_tanh", "checks"]
         .iter()
         .map(|n| example(n))
         .collect();

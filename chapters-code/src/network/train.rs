@@ -184,6 +184,21 @@ pub fn train(
     sgd: &Sgd,
     record: impl Fn(usize) -> bool,
 ) -> Result<History, TrainError> {
+    train_observed(net, data, sgd, record, |_, _| {})
+}
+
+/// [`train`], calling `after_epoch(epoch, net)` at the end of every epoch (counting from 1),
+/// for measurements on data other than the batches (a test set, the whole training set).
+///
+/// # Errors
+/// As [`train`].
+pub fn train_observed(
+    net: &mut Network,
+    data: &Dataset,
+    sgd: &Sgd,
+    record: impl Fn(usize) -> bool,
+    mut after_epoch: impl FnMut(usize, &Network),
+) -> Result<History, TrainError> {
     sgd.validate()?;
     if data.is_empty() || data.inputs.ncols() != net.layers[0].inputs() {
         return Err(TrainError::Settings(format!(
@@ -208,7 +223,7 @@ pub fn train(
     let mut order: Vec<usize> = (0..data.len()).collect();
     let mut history = History { steps: Vec::new() };
     let mut step = 0;
-    for _ in 0..sgd.epochs {
+    for epoch in 1..=sgd.epochs {
         order.shuffle(&mut rng);
         for chunk in order.chunks(batch) {
             let x = data.inputs.select(Axis(0), chunk);
@@ -232,6 +247,7 @@ pub fn train(
             bar.set_position(step as u64);
             bar.set_message(format!("{loss:.4}"));
         }
+        after_epoch(epoch, net);
     }
     bar.finish_and_clear();
     Ok(history)
