@@ -26,7 +26,8 @@ static DECIMAL: LazyLock<Regex> = LazyLock::new(|| {
 static INLINE_CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`[^`]*`").unwrap());
 static COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--.*?-->").unwrap());
 static LINK_TARGET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\]\([^)]*\)").unwrap());
-static DOI: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"doi:\S+").unwrap());
+/// Identifiers of papers, which look like decimals but are names: `doi:…` and `arXiv:…`.
+static DOI: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:doi|arXiv):\S+").unwrap());
 
 /// A Markdown file of the book, with its lines.
 #[derive(Debug, Clone)]
@@ -359,6 +360,7 @@ mod tests {
             "```text\n0.25\n```",
             "version 0.16.4 of KaTeX", // not a number: three parts
             "[doi:10.1038/323533a0](https://doi.org/10.1038/323533a0)",
+            "[arXiv:1502.03167](https://arxiv.org/abs/1502.03167)",
         ] {
             assert!(typed_number_problems(&ch(fine)).is_empty(), "{fine}");
         }

@@ -6,7 +6,7 @@
 
 use crate::cli::{Args, CliError};
 use crate::plot::LineChart;
-use crate::{ch01_networks, ch01_vanishing, ch02_sigmoid, ch03_tanh, checks};
+use crate::{ch01_networks, ch01_vanishing, ch02_sigmoid, ch03_tanh, ch04_relu, checks};
 use std::path::{Path, PathBuf};
 
 /// A figure of the book: its name (the file stem) and the function that draws it.
@@ -79,6 +79,38 @@ pub const FIGURES: &[Figure] = &[
         name: "ch03-training",
         chart: ch03_tanh::training_chart,
     },
+    Figure {
+        name: "ch04-relu",
+        chart: ch04_relu::relu_chart,
+    },
+    Figure {
+        name: "ch04-sparsity",
+        chart: ch04_relu::sparsity_chart,
+    },
+    Figure {
+        name: "ch04-dying",
+        chart: ch04_relu::dying_chart,
+    },
+    Figure {
+        name: "ch04-signal-relu",
+        chart: ch04_relu::signal_relu_chart,
+    },
+    Figure {
+        name: "ch04-signal-tanh",
+        chart: ch04_relu::signal_tanh_chart,
+    },
+    Figure {
+        name: "ch04-batch-norm-gradients",
+        chart: ch04_relu::batch_norm_gradient_chart,
+    },
+    Figure {
+        name: "ch04-batch-norm-training",
+        chart: ch04_relu::batch_norm_training_chart,
+    },
+    Figure {
+        name: "ch04-relu-tanh-training",
+        chart: ch04_relu::relu_tanh_training_chart,
+    },
 ];
 
 /// A saved run of an example: the command line and what it printed.
@@ -138,6 +170,13 @@ pub const OUTPUTS: &[SavedOutput] = &[
         spec: &ch03_tanh::EXAMPLE,
     },
     SavedOutput {
+        name: "ch04_relu",
+        example: "ch04_relu",
+        args: &[],
+        run: ch04_relu::run_example,
+        spec: &ch04_relu::EXAMPLE,
+    },
+    SavedOutput {
         name: "checks",
         example: "checks",
         args: &[],
@@ -181,7 +220,8 @@ pub fn numbers_file() -> String {
         .into_iter()
         .chain(ch01_networks::quoted_numbers())
         .chain(ch02_sigmoid::quoted_numbers())
-        .chain(ch03_tanh::quoted_numbers());
+        .chain(ch03_tanh::quoted_numbers())
+        .chain(ch04_relu::quoted_numbers());
     for (key, value) in all {
         s.push_str(&format!("ANCHOR: {key}\n{value}\nANCHOR_END: {key}\n"));
     }

@@ -70,10 +70,16 @@ pub fn deep_network(act: fn() -> Box<dyn Activation>, init: Init, seed: u64) -> 
 /// Geometric mean over seeds of $\lVert \partial\mathcal{L}/\partial W_\ell \rVert$ for each
 /// hidden layer of the deep network at initialization.
 pub fn deep_gradient_norms(act: fn() -> Box<dyn Activation>, init: Init) -> Vec<f64> {
+    deep_gradient_norms_of(|seed| deep_network(act, init, seed))
+}
+
+/// [`deep_gradient_norms`] for the networks `make(seed)` (each with [`DEEP_LAYERS`] hidden
+/// layers and 784 inputs), for variants such as batch normalization.
+pub fn deep_gradient_norms_of(make: impl Fn(u64) -> Network) -> Vec<f64> {
     let mut log_sum = [0.0; DEEP_LAYERS];
     for seed in 0..DEEP_SEEDS {
         let batch = digit_sample(DEEP_BATCH, 1000 + seed);
-        let net = deep_network(act, init, seed);
+        let net = make(seed);
         let y = batch.one_hot();
         let cache = net.forward(batch.inputs.view());
         let grads = net.backward(&cache, y.view());

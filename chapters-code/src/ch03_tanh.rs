@@ -15,7 +15,7 @@ use crate::cli::{self, CliError, Spec};
 use crate::experiments::{self, COMPARISON_SEEDS, comparison_mean};
 use crate::network::init::Init;
 use crate::network::stats::layer_stats;
-use crate::numerics::{format_quoted, linspace};
+use crate::numerics::{format_quoted, linspace, normal_expectation};
 use crate::plot::{Corner, LineChart, Series, YAxis};
 use std::fmt::Write as _;
 
@@ -212,22 +212,6 @@ pub struct ScaledTanhFacts {
     pub mean_slope: f64,
     /// $\mathbb{E} \tanh'(X)$.
     pub tanh_mean_slope: f64,
-}
-
-/// $\mathbb{E} g(X)$ for $X \sim \mathcal{N}(0, 1)$, by the trapezoidal rule on $[-12, 12]$,
-/// which for these smooth, bounded functions is accurate to far below the digits we quote.
-pub fn normal_expectation(g: impl Fn(f64) -> f64) -> f64 {
-    let n = 24_000;
-    let h = 24.0 / n as f64;
-    let density = |x: f64| (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt();
-    (0..=n)
-        .map(|i| {
-            let x = -12.0 + i as f64 * h;
-            let w = if i == 0 || i == n { 0.5 } else { 1.0 };
-            w * g(x) * density(x)
-        })
-        .sum::<f64>()
-        * h
 }
 
 /// The constants of the scaled tanh, computed.

@@ -158,6 +158,24 @@ pub const ALL: &[Check] = &[
         measure: "largest relative error against central differences (see network::gradcheck)",
         run: network_backprop_matches_finite_differences,
     },
+    Check {
+        name: "relu_second_moment",
+        claim: "E[ReLU(z)²] = Var(z)/2 for z ~ N(0, s²), so a ReLU layer passes on half the variance",
+        measure: "relative difference, quadrature against s²/2, for s from 0.01 to 100",
+        run: relu_second_moment,
+    },
+    Check {
+        name: "variance_through_a_layer",
+        claim: "Var(z) = n Var(w) E[a²] for z = Σ w_j a_j with independent zero-mean w_j",
+        measure: "relative difference of a seeded Monte Carlo estimate (20,000 draws per case)",
+        run: variance_through_a_layer,
+    },
+    Check {
+        name: "backward_variance_through_a_layer",
+        claim: "Var(δ_below) = n_out Var(w) E[f'(z)²] Var(δ); E[ReLU'(z)²] = 1/2",
+        measure: "relative difference of a seeded Monte Carlo estimate (20,000 draws per case)",
+        run: backward_variance_through_a_layer,
+    },
 ];
 
 /// The check named `name`, if there is one.
@@ -625,6 +643,130 @@ pub fn report() -> String {
         ));
     }
     out
+}
+
+fn relu_second_moment() -> Outcome {
+    use crate::activations::relu;
+    use crate::numerics::normal_expectation;
+    let errors = (0..=200).map(|k| {
+        let sd = 10f64.powf(-2.0 + k as f64 / 50.0);
+        // z = sd * x with x ~ N(0, 1).
+        let m = normal_expectation(|x| relu(sd * x).powi(2));
+        relative_difference(m, sd * sd / 2.0)
+    });
+    let (points, worst) = worst_of(errors);
+    Outcome {
+        points,
+        worst,
+        tolerance: 1e-6,
+    }
+}
+
+/// Monte Carlo draws per case of the variance checks: the relative standard error of a
+/// variance estimated from 4,000 draws is about 2%.
+const VARIANCE_DRAWS: usize = 4_000;
+
+/// The maps from $x \sim \mathcal{N}(0, 1)$ to a layer's input $a$ or pre-activation $z$ in
+/// the variance checks: with and without a mean, bounded and unbounded.
+fn variance_maps() -> [fn(f64) -> f64; 8] {
+    use crate::activations::relu;
+    [
+        |x| x,
+        |x| relu(x),
+        |x| tanh(x),
+        |x| tanh(3.0 * x),
+        |x| 3.0 * x + 1.0,
+        |x| relu(x - 0.5),
+        sigmoid,
+        |x| 0.1 * x,
+    ]
+}
+
+/// Fan-in, weight variance, and the map from a standard normal draw.
+type VarianceCase = (usize, f64, fn(f64) -> f64);
+
+/// The cases of the variance checks: every map, with fan-ins 8 to 128 and three weight
+/// variances (1/n, 2/n and a fixed 0.05), 120 cases in all.
+fn variance_cases() -> Vec<VarianceCase> {
+    let mut cases = Vec::new();
+    for f in variance_maps() {
+        for n in [8, 16, 32, 64, 128] {
+            for var_w in [1.0 / n as f64, 2.0 / n as f64, 0.05] {
+                cases.push((n, var_w, f));
+            }
+        }
+    }
+    cases
+}
+
+fn seeded_normal(seed: u64) -> impl FnMut() -> f64 {
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, StandardNormal};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    move || StandardNormal.sample(&mut rng)
+}
+
+fn variance_through_a_layer() -> Outcome {
+    let mut normal = seeded_normal(11);
+    let errors = variance_cases().into_iter().map(|(n, var_w, f)| {
+        // z = sum_j w_j a_j; compare the mean of z^2 with n Var(w) E[a^2], E[a^2] from the
+        // same draws of a.
+        let (mut sum_z2, mut sum_a2) = (0.0, 0.0);
+        for _ in 0..VARIANCE_DRAWS {
+            let mut z = 0.0;
+            for _ in 0..n {
+                let a = f(normal());
+                z += var_w.sqrt() * normal() * a;
+                sum_a2 += a * a;
+            }
+            sum_z2 += z * z;
+        }
+        let draws = VARIANCE_DRAWS as f64;
+        relative_difference(sum_z2 / draws, var_w * sum_a2 / draws)
+    });
+    let (points, worst) = worst_of(errors);
+    // About six standard errors: the worst of 120 seeded cases.
+    Outcome {
+        points,
+        worst,
+        tolerance: 0.12,
+    }
+}
+
+fn backward_variance_through_a_layer() -> Outcome {
+    use crate::activations::{relu, relu_derivative};
+    let mut normal = seeded_normal(12);
+    let mut errors = Vec::new();
+    for (n_out, var_w, g) in variance_cases() {
+        // delta_below = f'(z) sum_i w_i delta_i, for f = ReLU and z = g(x) (symmetric or
+        // not), with Var(delta_i) = 1/4.
+        let var_delta: f64 = 0.25;
+        let (mut sum_d2, mut sum_s2) = (0.0, 0.0);
+        // Where the unit is active on only a third of the draws, a third of them count:
+        // three times as many keep the standard error near 2%.
+        let draws = 3 * VARIANCE_DRAWS;
+        for _ in 0..draws {
+            let back: f64 = (0..n_out)
+                .map(|_| var_w.sqrt() * normal() * var_delta.sqrt() * normal())
+                .sum();
+            let slope = relu_derivative(g(normal()));
+            sum_d2 += (slope * back).powi(2);
+            sum_s2 += slope * slope;
+        }
+        let draws = draws as f64;
+        let predicted = n_out as f64 * var_w * (sum_s2 / draws) * var_delta;
+        errors.push(relative_difference(sum_d2 / draws, predicted));
+        // E[ReLU'(z)^2] = 1/2 when z is symmetric about 0.
+        if g(1.0) == -g(-1.0) && g(1.0) != 0.0 && relu(g(-2.0)) == 0.0 {
+            errors.push(relative_difference(sum_s2 / draws, 0.5));
+        }
+    }
+    let (points, worst) = worst_of(errors);
+    Outcome {
+        points,
+        worst,
+        tolerance: 0.12,
+    }
 }
 
 #[cfg(test)]

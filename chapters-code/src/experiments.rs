@@ -88,15 +88,59 @@ pub struct Curve {
     pub train_error: Vec<f64>,
     /// Fraction of test digits classified correctly.
     pub test_accuracy: Vec<f64>,
+    /// Fraction of hidden units that are dead: whose output is exactly 0 on every training
+    /// digit, so that no training example sends them any gradient.
+    pub dead: Vec<f64>,
+    /// For each hidden layer, the fraction of (digit, unit) outputs that are exactly 0 on the
+    /// training set: the sparsity of the layer's representation.
+    pub zeros: Vec<Vec<f64>>,
 }
 
-/// Measures `net` on the split: (training loss, training error, test accuracy).
-pub fn measure(net: &Network) -> (f64, f64, f64) {
+/// What [`measure`] finds for a network on the split.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    /// Mean cross-entropy on the training set.
+    pub train_loss: f64,
+    /// Fraction of training digits misclassified.
+    pub train_error: f64,
+    /// Fraction of test digits classified correctly.
+    pub test_accuracy: f64,
+    /// Fraction of hidden units dead on the training set.
+    pub dead: f64,
+    /// Fraction of exact zeros per hidden layer on the training set.
+    pub zeros: Vec<f64>,
+}
+
+/// Measures `net` on the split, with batch normalization (if any) in inference mode.
+pub fn measure(net: &Network) -> Measurement {
     let (train, test) = split();
     let cache = net.forward_eval(train.inputs.view());
-    let loss = net.loss_value(&cache, train.one_hot().view());
-    let error = 1.0 - net.accuracy(train.inputs.view(), &train.labels);
-    (loss, error, net.accuracy(test.inputs.view(), &test.labels))
+    let hidden = &cache.a[1..cache.a.len() - 1];
+    let (mut dead, mut units) = (0usize, 0usize);
+    let zeros = hidden
+        .iter()
+        .map(|a| {
+            units += a.ncols();
+            dead += a
+                .columns()
+                .into_iter()
+                .filter(|unit| unit.iter().all(|&v| v == 0.0))
+                .count();
+            a.iter().filter(|&&v| v == 0.0).count() as f64 / a.len().max(1) as f64
+        })
+        .collect();
+    let wrong = Network::predicted(&cache)
+        .iter()
+        .zip(&train.labels)
+        .filter(|(p, label)| p != label)
+        .count();
+    Measurement {
+        train_loss: net.loss_value(&cache, train.one_hot().view()),
+        train_error: wrong as f64 / train.len().max(1) as f64,
+        test_accuracy: net.accuracy(test.inputs.view(), &test.labels),
+        dead: dead as f64 / units.max(1) as f64,
+        zeros,
+    }
 }
 
 /// One run with `seed` (the seed draws the weights and orders the batches); `observe(epoch,
@@ -114,12 +158,16 @@ pub fn run_observed(
         train_loss: Vec::new(),
         train_error: Vec::new(),
         test_accuracy: Vec::new(),
+        dead: Vec::new(),
+        zeros: Vec::new(),
     };
     let push = |net: &Network, curve: &mut Curve| {
-        let (loss, error, accuracy) = measure(net);
-        curve.train_loss.push(loss);
-        curve.train_error.push(error);
-        curve.test_accuracy.push(accuracy);
+        let m = measure(net);
+        curve.train_loss.push(m.train_loss);
+        curve.train_error.push(m.train_error);
+        curve.test_accuracy.push(m.test_accuracy);
+        curve.dead.push(m.dead);
+        curve.zeros.push(m.zeros);
     };
     push(&net, &mut curve);
     observe(0, &net);
@@ -146,17 +194,30 @@ pub fn run(spec: &RunSpec, seed: u64) -> Result<Curve, TrainError> {
 }
 
 /// The arithmetic mean of curves of equal length, entry by entry.
+///
+/// # Panics
+/// For an empty slice.
 pub fn mean_curve(curves: &[Curve]) -> Curve {
     let mean = |pick: fn(&Curve) -> &Vec<f64>| -> Vec<f64> {
-        let n = curves.len().max(1) as f64;
+        let n = curves.len() as f64;
         (0..pick(&curves[0]).len())
             .map(|i| curves.iter().map(|c| pick(c)[i]).sum::<f64>() / n)
             .collect()
     };
+    let n = curves.len() as f64;
+    let zeros = (0..curves[0].zeros.len())
+        .map(|e| {
+            (0..curves[0].zeros[e].len())
+                .map(|l| curves.iter().map(|c| c.zeros[e][l]).sum::<f64>() / n)
+                .collect()
+        })
+        .collect();
     Curve {
         train_loss: mean(|c| &c.train_loss),
         train_error: mean(|c| &c.train_error),
         test_accuracy: mean(|c| &c.test_accuracy),
+        dead: mean(|c| &c.dead),
+        zeros,
     }
 }
 
@@ -181,7 +242,7 @@ pub const COMPARISON_SGD: Sgd = Sgd {
 };
 
 /// The activations compared on the digits, each with the initializer made for it (Glorot for
-/// sigmoid and tanh, He for ReLU).
+/// sigmoid and tanh, He for ReLU), and the sigmoid network with batch normalization.
 pub fn comparison_specs() -> Vec<(&'static str, RunSpec)> {
     let spec = |activation: MakeActivation, init| RunSpec {
         hidden: COMPARISON_HIDDEN,
@@ -206,6 +267,16 @@ pub fn comparison_specs() -> Vec<(&'static str, RunSpec)> {
         (
             "relu",
             spec(|| Box::new(crate::activations::Relu), Init::He),
+        ),
+        (
+            "sigmoid + batch norm",
+            RunSpec {
+                batch_norm: true,
+                ..spec(
+                    || Box::new(crate::activations::Sigmoid),
+                    Init::GlorotUniform,
+                )
+            },
         ),
     ]
 }

@@ -26,10 +26,16 @@ fn run(cmd: PathBuf, args: &[&str]) -> Output {
 }
 
 fn programs() -> Vec<PathBuf> {
-    let mut p: Vec<PathBuf> = ["ch01_vanishing", "ch02_sigmoid", "ch03_tanh", "checks"]
-        .iter()
-        .map(|n| example(n))
-        .collect();
+    let mut p: Vec<PathBuf> = [
+        "ch01_vanishing",
+        "ch02_sigmoid",
+        "ch03_tanh",
+        "ch04_relu",
+        "checks",
+    ]
+    .iter()
+    .map(|n| example(n))
+    .collect();
     p.push(PathBuf::from(env!("CARGO_BIN_EXE_figures")));
     p
 }

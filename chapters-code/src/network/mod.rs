@@ -239,7 +239,12 @@ impl Network {
     /// The predicted class of each row of `x`: the largest output.
     /// Batch-normalized layers use their running statistics.
     pub fn predict(&self, x: ArrayView2<'_, f64>) -> Vec<usize> {
-        let cache = self.forward_eval(x);
+        Self::predicted(&self.forward_eval(x))
+    }
+
+    /// The predicted class of each example of a forward pass: its largest output (the first
+    /// of equals).
+    pub fn predicted(cache: &Cache) -> Vec<usize> {
         cache.a[cache.a.len() - 1]
             .rows()
             .into_iter()
