@@ -42,6 +42,7 @@ fn run(c: &mut Criterion, name: &str, hidden: fn() -> Box<dyn Activation>) {
     let y = data.one_hot();
     let sgd = Sgd::new(0.01, 64, 1);
     let mut velocity = Velocity::zeros(&net);
+    let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(0);
     c.bench_function(name, |b| {
         b.iter(|| {
             sgd_step(
@@ -52,6 +53,7 @@ fn run(c: &mut Criterion, name: &str, hidden: fn() -> Box<dyn Activation>) {
                 &mut velocity,
                 0,
                 false,
+                &mut rng,
             )
             .unwrap()
         })

@@ -75,6 +75,23 @@ pub trait Activation: Debug + Send + Sync {
     fn parameter_derivative(&self, _x: f64) -> Option<f64> {
         None
     }
+    /// The learned parameter (PReLU's slope), for an activation that has one.
+    fn parameter(&self) -> Option<f64> {
+        None
+    }
+    /// Sets the learned parameter, as a training step does.
+    ///
+    /// # Errors
+    /// When the activation has no learned parameter, or the value is not valid for it.
+    fn set_parameter(&mut self, _value: f64) -> Result<(), String> {
+        Err(format!("{} has no learned parameter", self.name()))
+    }
+    /// For an activation that is random in training (RReLU), the interval $[l, u]$ its
+    /// negative-side slopes are drawn from; the network's training forward pass then draws one
+    /// per element, and [`Activation::value`] is the evaluation mode.
+    fn random_slopes(&self) -> Option<(f64, f64)> {
+        None
+    }
     /// Replaces each element of `xs` by $f(x)$; one dynamic call for the whole slice.
     fn values_in_place(&self, xs: &mut [f64]) {
         for x in xs {
@@ -278,6 +295,12 @@ impl Activation for Prelu {
     fn parameter_derivative(&self, x: f64) -> Option<f64> {
         Some(leaky_relu_slope_derivative(x))
     }
+    fn parameter(&self) -> Option<f64> {
+        Some(self.slope)
+    }
+    fn set_parameter(&mut self, value: f64) -> Result<(), String> {
+        self.set_slope(value)
+    }
 }
 
 /// Randomized ReLU: in training, each negative input is multiplied by its own slope drawn
@@ -332,12 +355,7 @@ impl Rrelu {
         x: &ArrayBase<S, D>,
         rng: &mut impl Rng,
     ) -> (Array<f64, D>, Array<f64, D>) {
-        let dist = Uniform::new_inclusive(self.lower, self.upper)
-            .expect("bounds were checked in Rrelu::new");
-        let slopes = x.mapv(|_| dist.sample(rng));
-        let mut y = x.to_owned();
-        y.zip_mut_with(&slopes, |v, &a| *v = leaky_relu(*v, a));
-        (y, slopes)
+        random_leaky_relu(x, (self.lower, self.upper), rng)
     }
 
     /// Under the paper's divisor convention, $f(x) = x/a$ with $a \sim U(l, u)$, the
@@ -345,6 +363,23 @@ impl Rrelu {
     pub fn divisor_expected_slope(l: f64, u: f64) -> f64 {
         (u / l).ln() / (u - l)
     }
+}
+
+/// Leaky ReLU at every element of `x` with its own slope drawn uniformly from
+/// `[lower, upper]` (RReLU's training mode); the outputs and the slopes drawn.
+///
+/// # Panics
+/// Unless `0 <= lower <= upper`, both finite (what [`Rrelu::new`] checks).
+pub fn random_leaky_relu<D: Dimension, S: Data<Elem = f64>>(
+    x: &ArrayBase<S, D>,
+    (lower, upper): (f64, f64),
+    rng: &mut impl Rng,
+) -> (Array<f64, D>, Array<f64, D>) {
+    let dist = Uniform::new_inclusive(lower, upper).expect("bounds checked by Rrelu::new");
+    let slopes = x.mapv(|_| dist.sample(rng));
+    let mut y = x.to_owned();
+    y.zip_mut_with(&slopes, |v, &a| *v = leaky_relu(*v, a));
+    (y, slopes)
 }
 
 impl Activation for Rrelu {
@@ -356,6 +391,9 @@ impl Activation for Rrelu {
     }
     fn derivative(&self, x: f64) -> f64 {
         leaky_relu_derivative(x, self.eval_slope())
+    }
+    fn random_slopes(&self) -> Option<(f64, f64)> {
+        Some((self.lower, self.upper))
     }
 }
 

@@ -4,7 +4,8 @@ use super::Network;
 use ndarray::ArrayView2;
 
 /// The largest relative error between [`Network::backward`] and the central difference
-/// $(\mathcal{L}(\theta + h) - \mathcal{L}(\theta - h))/2h$, over every weight and bias (and every $\gamma$ and $\beta$ of batch normalization).
+/// $(\mathcal{L}(\theta + h) - \mathcal{L}(\theta - h))/2h$, over every weight and bias (and every $\gamma$ and $\beta$ of batch normalization, and
+/// every learned activation parameter).
 ///
 /// Relative error is $|g - d| / \max(|g|, |d|, 10^{-4})$. The floor is there because the
 /// difference quotient itself carries a rounding error of about $\varepsilon \mathcal{L} / h
@@ -34,6 +35,20 @@ pub fn max_relative_error(
                 let numeric = difference(net, x, y, |n| norm_of(n, l).1.get_mut(i).unwrap());
                 worst = worst.max(relative(d_beta[i], numeric));
             }
+        }
+        if let (Some(analytic), Some(a0)) = (grad.activation, net.layers[l].activation.parameter())
+        {
+            let h = 1e-5 * a0.abs().max(1.0);
+            let mut loss_at = |a: f64| {
+                net.layers[l]
+                    .activation
+                    .set_parameter(a)
+                    .expect("a finite slope");
+                net.loss_value(&net.forward(x), y)
+            };
+            let numeric = (loss_at(a0 + h) - loss_at(a0 - h)) / (2.0 * h);
+            loss_at(a0);
+            worst = worst.max(relative(analytic, numeric));
         }
     }
     worst

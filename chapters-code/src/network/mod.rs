@@ -16,6 +16,7 @@ pub mod train;
 
 use crate::activations::Activation;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
+use rand_chacha::ChaCha8Rng;
 
 /// One fully connected layer: weights `(outputs, inputs)`, biases, activation.
 #[derive(Debug)]
@@ -74,6 +75,9 @@ pub struct Cache {
     pub a: Vec<Array2<f64>>,
     /// What each batch-normalized layer kept (`None` for the others, and in inference mode).
     pub norm: Vec<Option<norm::NormCache>>,
+    /// The negative-side slopes drawn for each element of a layer whose activation is random
+    /// in training (RReLU, in [`Network::forward_train`]); `None` for the others.
+    pub slopes: Vec<Option<Array2<f64>>>,
 }
 
 /// The gradient of the mean loss with respect to one layer's parameters.
@@ -86,6 +90,9 @@ pub struct LayerGradient {
     /// $\partial \mathcal{L} / \partial \gamma_\ell$ and $\partial \mathcal{L} / \partial \beta_\ell$
     /// for a batch-normalized layer.
     pub norm: Option<(Array1<f64>, Array1<f64>)>,
+    /// $\partial \mathcal{L} / \partial a$ for a layer whose activation has a learned parameter
+    /// $a$ (PReLU's slope, one per layer).
+    pub activation: Option<f64>,
 }
 
 /// Numerically careful $\ln(1 + e^{x})$, for the sigmoid cross-entropy.
@@ -105,21 +112,36 @@ fn derivatives(act: &dyn Activation, z: &Array2<f64>) -> Array2<f64> {
 
 impl Network {
     /// The forward pass on a batch `x` (one example per row), in training mode: a
-    /// batch-normalized layer uses the statistics of this batch.
+    /// batch-normalized layer uses the statistics of this batch. An activation that is random
+    /// in training (RReLU) is in its evaluation mode here, so that the pass is a function of
+    /// the parameters; [`Network::forward_train`] draws its slopes.
     pub fn forward(&self, x: ArrayView2<'_, f64>) -> Cache {
-        self.forward_mode(x, true)
+        self.forward_mode(x, true, None)
+    }
+
+    /// The forward pass of a training step: as [`Network::forward`], and an RReLU layer
+    /// draws a slope for every negative element from `rng` (kept in [`Cache::slopes`] for the
+    /// backward pass).
+    pub fn forward_train(&self, x: ArrayView2<'_, f64>, rng: &mut ChaCha8Rng) -> Cache {
+        self.forward_mode(x, true, Some(rng))
     }
 
     /// The forward pass in inference mode: a batch-normalized layer uses its running
     /// statistics, so each example's output depends on that example alone.
     pub fn forward_eval(&self, x: ArrayView2<'_, f64>) -> Cache {
-        self.forward_mode(x, false)
+        self.forward_mode(x, false, None)
     }
 
-    fn forward_mode(&self, x: ArrayView2<'_, f64>, training: bool) -> Cache {
+    fn forward_mode(
+        &self,
+        x: ArrayView2<'_, f64>,
+        training: bool,
+        mut rng: Option<&mut ChaCha8Rng>,
+    ) -> Cache {
         let mut z = Vec::with_capacity(self.layers.len());
         let mut a = Vec::with_capacity(self.layers.len() + 1);
         let mut norms = Vec::with_capacity(self.layers.len());
+        let mut slopes = Vec::with_capacity(self.layers.len());
         a.push(x.to_owned());
         for layer in &self.layers {
             // ANCHOR: forward_layer
@@ -133,14 +155,29 @@ impl Network {
                 Some(bn) => z_l = bn.forward_eval(&z_l),
                 None => {}
             }
-            let mut a_l = z_l.clone();
-            crate::activations::apply_in_place(layer.activation.as_ref(), &mut a_l);
+            let (a_l, drawn) = match (layer.activation.random_slopes(), rng.as_deref_mut()) {
+                (Some(range), Some(rng)) => {
+                    let (a_l, s) = crate::activations::random_leaky_relu(&z_l, range, rng);
+                    (a_l, Some(s))
+                }
+                _ => {
+                    let mut a_l = z_l.clone();
+                    crate::activations::apply_in_place(layer.activation.as_ref(), &mut a_l);
+                    (a_l, None)
+                }
+            };
             // ANCHOR_END: forward_layer
             z.push(z_l);
             a.push(a_l);
             norms.push(kept);
+            slopes.push(drawn);
         }
-        Cache { z, a, norm: norms }
+        Cache {
+            z,
+            a,
+            norm: norms,
+            slopes,
+        }
     }
 
     /// The mean loss of the batch whose forward pass is `cache`, for targets `y` (one-hot rows
@@ -179,12 +216,11 @@ impl Network {
         }
     }
 
-    /// $\partial \mathcal{L} / \partial Z_L$ for the mean loss.
-    fn output_delta(&self, cache: &Cache, y: ArrayView2<'_, f64>) -> Array2<f64> {
+    /// $\partial \mathcal{L} / \partial A_L$ for the mean loss.
+    fn output_upstream(&self, cache: &Cache, y: ArrayView2<'_, f64>) -> Array2<f64> {
         let out = &cache.a[cache.a.len() - 1];
         let n = out.nrows() as f64;
-        let last = &self.layers[self.layers.len() - 1];
-        let mut delta = match self.loss {
+        let upstream = match self.loss {
             Loss::SoftmaxCrossEntropy => {
                 let mut p = out.clone();
                 for mut row in p.rows_mut() {
@@ -199,9 +235,39 @@ impl Network {
             Loss::SigmoidCrossEntropy => out.mapv(crate::activations::sigmoid) - y,
             Loss::MeanSquaredError => out - &y,
         };
-        // Through the last layer's own activation (the identity for the cross-entropies).
-        delta *= &derivatives(last.activation.as_ref(), &cache.z[cache.z.len() - 1]);
-        delta / n
+        upstream / n
+    }
+
+    /// $f'(Z_\ell)$ of layer `l` in the pass `cache`: with the slopes drawn in training for a
+    /// random activation, the activation's own derivative otherwise.
+    fn slopes(&self, cache: &Cache, l: usize) -> Array2<f64> {
+        match &cache.slopes[l] {
+            Some(drawn) => {
+                let mut d = drawn.clone();
+                d.zip_mut_with(&cache.z[l], |s, &z| {
+                    if z > 0.0 {
+                        *s = 1.0;
+                    }
+                });
+                d
+            }
+            None => derivatives(self.layers[l].activation.as_ref(), &cache.z[l]),
+        }
+    }
+
+    /// $\partial\mathcal{L}/\partial a = \sum \frac{\partial\mathcal{L}}{\partial A_\ell}
+    /// \frac{\partial f}{\partial a}(Z_\ell)$ for a layer whose activation has a learned
+    /// parameter $a$, summed over examples and units (one $a$ per layer).
+    fn parameter_gradient(&self, upstream: &Array2<f64>, cache: &Cache, l: usize) -> Option<f64> {
+        let act = self.layers[l].activation.as_ref();
+        act.parameter()?;
+        Some(
+            upstream
+                .iter()
+                .zip(&cache.z[l])
+                .map(|(&g, &z)| g * act.parameter_derivative(z).unwrap_or(0.0))
+                .sum(),
+        )
     }
 
     // ANCHOR: backward
@@ -209,10 +275,13 @@ impl Network {
     /// last.
     pub fn backward(&self, cache: &Cache, y: ArrayView2<'_, f64>) -> Vec<LayerGradient> {
         let mut grads = Vec::with_capacity(self.layers.len());
-        // delta = dL/dZ of the current layer, one row per example.
-        let mut delta = self.output_delta(cache, y);
+        // upstream = dL/dA of the current layer, one row per example.
+        let mut upstream = self.output_upstream(cache, y);
         for l in (0..self.layers.len()).rev() {
-            // Through batch normalization first, where the layer has it.
+            // Through the activation: its learned parameter (if any), then its slope.
+            let activation = self.parameter_gradient(&upstream, cache, l);
+            let mut delta = upstream * &self.slopes(cache, l); // dL/dZ
+            // Through batch normalization, where the layer has it.
             let mut norm = None;
             if let (Some(bn), Some(kept)) = (&self.layers[l].norm, &cache.norm[l]) {
                 let (dz, d_gamma, d_beta) = bn.backward(&delta, kept);
@@ -222,14 +291,14 @@ impl Network {
                 weights: delta.t().dot(&cache.a[l]), // dZ/dW is the layer's input
                 biases: delta.sum_axis(Axis(0)),     // dZ/db is 1
                 norm,
+                activation,
             });
-            if l > 0 {
-                // Back through the weights, then through the activation below.
-                let mut below = delta.dot(&self.layers[l].weights);
-                let act = self.layers[l - 1].activation.as_ref();
-                below *= &derivatives(act, &cache.z[l - 1]);
-                delta = below;
-            }
+            // Back through the weights to the layer below's output.
+            upstream = if l > 0 {
+                delta.dot(&self.layers[l].weights)
+            } else {
+                Array2::zeros((0, 0))
+            };
         }
         grads.reverse();
         grads
@@ -270,7 +339,10 @@ impl Network {
         self.layers
             .iter()
             .map(|l| {
-                l.weights.len() + l.biases.len() + l.norm.as_ref().map_or(0, |n| 2 * n.gamma.len())
+                l.weights.len()
+                    + l.biases.len()
+                    + l.norm.as_ref().map_or(0, |n| 2 * n.gamma.len())
+                    + usize::from(l.activation.parameter().is_some())
             })
             .sum()
     }

@@ -1,7 +1,7 @@
 use super::init::{Biases, Init, build};
 use super::train::{Sgd, TrainError, train};
 use super::*;
-use crate::activations::{Activation, Identity, Relu, Sigmoid, catalog};
+use crate::activations::{Activation, Identity, LeakyRelu, Prelu, Relu, Rrelu, Sigmoid, catalog};
 use crate::data::blobs;
 use ndarray::Array2;
 use rand::SeedableRng;
@@ -97,6 +97,7 @@ fn losses_are_finite_for_extreme_outputs() {
         z: vec![ndarray::array![[1000.0, -1000.0]]],
         a: vec![ndarray::array![[0.0]], ndarray::array![[1000.0, -1000.0]]],
         norm: vec![None],
+        slopes: vec![None],
     };
     let y = ndarray::array![[0.0, 1.0]];
     assert_eq!(net.loss_value(&cache, y.view()), 2000.0);
@@ -346,4 +347,71 @@ fn training_with_batch_normalization_learns_and_moves_gamma_and_beta() {
     let bn = net.layers[0].norm.as_ref().unwrap();
     assert!(bn.gamma.iter().any(|&g| (g - 1.0).abs() > 1e-3));
     assert!(bn.running_mean.iter().any(|&m| m != 0.0));
+}
+
+fn net_of(hidden: fn() -> Box<dyn Activation>, seed: u64) -> Network {
+    build(
+        &[3, 5, 4, 3],
+        |l| -> Box<dyn Activation> { if l == 2 { Box::new(Identity) } else { hidden() } },
+        Init::GlorotNormal,
+        Biases::StandardNormal,
+        Loss::SoftmaxCrossEntropy,
+        seed,
+    )
+    .unwrap()
+}
+
+#[test]
+fn prelu_slopes_have_checked_gradients_and_are_learned() {
+    let (x, y) = small_batch(31);
+    let mut net = net_of(|| Box::new(Prelu::new(0.25).unwrap()), 4);
+    // Every hidden layer has a slope gradient, and it agrees with finite differences.
+    let grads = net.backward(&net.forward(x.view()), y.view());
+    assert!(grads[0].activation.is_some() && grads[1].activation.is_some());
+    assert!(grads[2].activation.is_none());
+    assert!(gradcheck::max_relative_error(&mut net, x.view(), y.view()) < 1e-6);
+    assert_eq!(net.parameter_count(), 3 * 5 + 5 + 5 * 4 + 4 + 4 * 3 + 3 + 2);
+    // Training moves the slopes, and without weight decay on them a decay of the weights
+    // leaves the slopes' update unchanged.
+    let data = blobs(60, 3, 3, 2);
+    let run = |decay: f64| {
+        let mut net = net_of(|| Box::new(Prelu::new(0.25).unwrap()), 4);
+        let sgd = Sgd {
+            weight_decay: decay,
+            ..Sgd::new(0.1, 60, 1)
+        };
+        train(&mut net, &data, &sgd, |_| false).unwrap();
+        net.layers[0].activation.parameter().unwrap()
+    };
+    let (plain, decayed) = (run(0.0), run(0.5));
+    assert_ne!(plain, 0.25);
+    // One full-batch step: the first layer's slope moved by -eta * dL/da, the same with decay.
+    assert_eq!(plain, decayed);
+}
+
+#[test]
+fn rrelu_draws_slopes_in_training_and_backpropagates_through_them() {
+    let (x, y) = small_batch(41);
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let net = net_of(|| Box::new(Rrelu::standard()), 6);
+    let cache = net.forward_train(x.view(), &mut rng);
+    let (l, u) = Rrelu::standard().random_slopes().unwrap();
+    for layer in 0..2 {
+        let drawn = cache.slopes[layer].as_ref().expect("slopes drawn");
+        for ((&z, &a), &s) in cache.z[layer].iter().zip(&cache.a[layer + 1]).zip(drawn) {
+            assert!((l..=u).contains(&s));
+            assert_eq!(a, if z > 0.0 { z } else { s * z });
+        }
+    }
+    assert!(cache.slopes[2].is_none());
+    // With l = u the random unit is a Leaky ReLU, forward and backward.
+    let fixed = net_of(|| Box::new(Rrelu::new(0.2, 0.2).unwrap()), 6);
+    let leaky = net_of(|| Box::new(LeakyRelu::new(0.2).unwrap()), 6);
+    let c1 = fixed.forward_train(x.view(), &mut rng);
+    let c2 = leaky.forward(x.view());
+    assert_eq!(c1.a, c2.a);
+    assert_eq!(fixed.backward(&c1, y.view()), leaky.backward(&c2, y.view()));
+    // Outside training, the evaluation slope (l + u)/2.
+    let eval = net.forward_eval(x.view());
+    assert!(eval.slopes.iter().all(Option::is_none));
 }

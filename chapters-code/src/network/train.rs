@@ -105,6 +105,7 @@ struct LayerVelocity {
     weights: Array2<f64>,
     biases: Array1<f64>,
     norm: Option<(Array1<f64>, Array1<f64>)>,
+    activation: f64,
 }
 
 impl Velocity {
@@ -120,6 +121,7 @@ impl Velocity {
                         .norm
                         .as_ref()
                         .map(|_| (Array1::zeros(l.units()), Array1::zeros(l.units()))),
+                    activation: 0.0,
                 })
                 .collect(),
         )
@@ -131,10 +133,12 @@ pub type Kept = (super::Cache, Vec<LayerGradient>);
 
 /// One step of gradient descent on the batch `x`, `y`: forward, loss, backward, update.
 /// Returns the batch's loss before the update, and the pass and gradients when `keep` is set.
+/// `rng` draws the slopes of random activations (RReLU) for this step's forward pass.
 ///
 /// # Errors
 /// [`TrainError::NotFinite`] when the loss or a gradient is NaN or infinite; the network is
 /// then left unchanged.
+#[allow(clippy::too_many_arguments)] // each is one thing a step needs; a struct would hide it
 pub fn sgd_step(
     net: &mut Network,
     x: ndarray::ArrayView2<'_, f64>,
@@ -143,8 +147,9 @@ pub fn sgd_step(
     velocity: &mut Velocity,
     step: usize,
     keep: bool,
+    rng: &mut ChaCha8Rng,
 ) -> Result<(f64, Option<Kept>), TrainError> {
-    let cache = net.forward(x);
+    let cache = net.forward_train(x, rng);
     let loss = net.loss_value(&cache, y);
     if !loss.is_finite() {
         return Err(TrainError::NotFinite {
@@ -229,8 +234,17 @@ pub fn train_observed(
             let x = data.inputs.select(Axis(0), chunk);
             let y = targets.select(Axis(0), chunk);
             let keep = record(step);
-            let (loss, kept) = sgd_step(net, x.view(), y.view(), sgd, &mut velocity, step, keep)
-                .inspect_err(|_| bar.finish_and_clear())?;
+            let (loss, kept) = sgd_step(
+                net,
+                x.view(),
+                y.view(),
+                sgd,
+                &mut velocity,
+                step,
+                keep,
+                &mut rng,
+            )
+            .inspect_err(|_| bar.finish_and_clear())?;
             if let Some((cache, grads)) = kept {
                 // The statistics describe the batch before the update: they read the pass and
                 // the gradients, and from the network only its activations.
@@ -278,6 +292,13 @@ fn check_finite(grads: &[LayerGradient], step: usize) -> Result<(), TrainError> 
                 what: "batch-normalization gradient",
             });
         }
+        if g.activation.is_some_and(|d| !d.is_finite()) {
+            return Err(TrainError::NotFinite {
+                step,
+                layer: Some(l + 1),
+                what: "activation-parameter gradient",
+            });
+        }
     }
     Ok(())
 }
@@ -305,6 +326,15 @@ fn update(net: &mut Network, grads: &[LayerGradient], velocity: &mut [LayerVeloc
             *vbeta *= mu;
             vbeta.scaled_add(-eta, db);
             bn.beta += &*vbeta;
+        }
+        // A learned activation parameter (PReLU's slope) with momentum, without decay, as
+        // He et al. (2015) train it.
+        if let (Some(d), Some(a)) = (g.activation, layer.activation.parameter()) {
+            v.activation = mu * v.activation - eta * d;
+            layer
+                .activation
+                .set_parameter(a + v.activation)
+                .expect("a finite gradient gives a finite parameter");
         }
     }
 }
