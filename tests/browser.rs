@@ -320,13 +320,15 @@ fn is_local(url: &str) -> bool {
     lower.starts_with("http://127.0.0.1:") || lower.starts_with("http://localhost:")
 }
 
-fn check_page(tab: &Tab, url: &str, base: &str) -> Vec<String> {
+/// The problems of one page, and how many formulas it has.
+fn check_page(tab: &Tab, url: &str, base: &str) -> (Vec<String>, u64) {
     let rec = record(tab);
     let mut problems = Vec::new();
     if let Err(e) = tab.navigate_to(url).and_then(|t| t.wait_until_navigated()) {
-        return vec![format!("{url}: does not load: {e}")];
+        return (vec![format!("{url}: does not load: {e}")], 0);
     }
     let report = evaluate_json(tab, PAGE_CHECKS);
+    let math = report["math"].as_u64().unwrap_or(0);
     for p in report["problems"].as_array().unwrap() {
         problems.push(format!("{url}: {}", p.as_str().unwrap()));
     }
@@ -357,7 +359,7 @@ fn check_page(tab: &Tab, url: &str, base: &str) -> Vec<String> {
     for e in &r.errors {
         problems.push(format!("{url}: {e}"));
     }
-    problems
+    (problems, math)
 }
 
 fn regex_ids() -> regex::Regex {
@@ -385,8 +387,9 @@ fn every_page_renders_cleanly_over_http_and_as_a_file() {
             format!("file://{}", BOOK.join(&page).display()),
         ] {
             let tab = browser.new_tab().unwrap();
-            problems.extend(check_page(&tab, &url, &base));
-            math += evaluate_json(&tab, PAGE_CHECKS)["math"].as_u64().unwrap();
+            let (found, formulas) = check_page(&tab, &url, &base);
+            problems.extend(found);
+            math += formulas;
             tab.close(false).unwrap();
         }
     }

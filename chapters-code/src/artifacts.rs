@@ -6,7 +6,9 @@
 
 use crate::cli::{Args, CliError};
 use crate::plot::LineChart;
-use crate::{ch01_networks, ch01_vanishing, ch02_sigmoid, ch03_tanh, ch04_relu, checks};
+use crate::{
+    ch01_networks, ch01_vanishing, ch02_sigmoid, ch03_tanh, ch04_relu, ch05_leaky, checks,
+};
 use std::path::{Path, PathBuf};
 
 /// A figure of the book: its name (the file stem) and the function that draws it.
@@ -111,6 +113,26 @@ pub const FIGURES: &[Figure] = &[
         name: "ch04-relu-tanh-training",
         chart: ch04_relu::relu_tanh_training_chart,
     },
+    Figure {
+        name: "ch05-family",
+        chart: ch05_leaky::family_chart,
+    },
+    Figure {
+        name: "ch05-leaky-sweep",
+        chart: ch05_leaky::sweep_chart,
+    },
+    Figure {
+        name: "ch05-prelu-slopes",
+        chart: ch05_leaky::prelu_chart,
+    },
+    Figure {
+        name: "ch05-mean-activation",
+        chart: ch05_leaky::mean_activation_chart,
+    },
+    Figure {
+        name: "ch05-training",
+        chart: ch05_leaky::family_training_chart,
+    },
 ];
 
 /// A saved run of an example: the command line and what it printed.
@@ -177,6 +199,13 @@ pub const OUTPUTS: &[SavedOutput] = &[
         spec: &ch04_relu::EXAMPLE,
     },
     SavedOutput {
+        name: "ch05_leaky",
+        example: "ch05_leaky",
+        args: &[],
+        run: ch05_leaky::run_example,
+        spec: &ch05_leaky::EXAMPLE,
+    },
+    SavedOutput {
         name: "checks",
         example: "checks",
         args: &[],
@@ -221,7 +250,8 @@ pub fn numbers_file() -> String {
         .chain(ch01_networks::quoted_numbers())
         .chain(ch02_sigmoid::quoted_numbers())
         .chain(ch03_tanh::quoted_numbers())
-        .chain(ch04_relu::quoted_numbers());
+        .chain(ch04_relu::quoted_numbers())
+        .chain(ch05_leaky::quoted_numbers());
     for (key, value) in all {
         s.push_str(&format!("ANCHOR: {key}\n{value}\nANCHOR_END: {key}\n"));
     }

@@ -471,6 +471,7 @@ pub fn trainability() -> &'static [Vec<Vec<Outcome>>] {
                     epochs: DEEP_TRAIN_EPOCHS,
                     ..experiments::COMPARISON_SGD
                 },
+                train_images: experiments::TRAIN_IMAGES,
             };
             match experiments::run(&spec, seed) {
                 Ok(c) => Outcome::Trained(c.train_error[c.train_error.len() - 1]),

@@ -176,6 +176,30 @@ pub const ALL: &[Check] = &[
         measure: "relative difference of a seeded Monte Carlo estimate (20,000 draws per case)",
         run: backward_variance_through_a_layer,
     },
+    Check {
+        name: "prelu_slope_gradient_matches_finite_differences",
+        claim: "∂L/∂a = Σ over z ≤ 0 of (∂L/∂f(z)) z, PReLU's slope gradient, in whole networks",
+        measure: "relative error against central differences, every parameter of 20 networks",
+        run: prelu_slope_gradient_matches_finite_differences,
+    },
+    Check {
+        name: "rrelu_eval_is_the_expected_training_output",
+        claim: "E[f(x; a)] = f(x; (l + u)/2) for a ~ U(l, u), since f is linear in a",
+        measure: "relative difference of a seeded Monte Carlo mean (4,000 draws per x)",
+        run: rrelu_eval_is_the_expected_training_output,
+    },
+    Check {
+        name: "rrelu_divisor_expectation",
+        claim: "E[x/a] = x ln(u/l)/(u − l) for a ~ U(l, u), which is not x/((l + u)/2)",
+        measure: "relative difference of a seeded Monte Carlo mean (4,000 draws per x)",
+        run: rrelu_divisor_expectation,
+    },
+    Check {
+        name: "elu_smooth_at_zero",
+        claim: "with α = 1, ELU's one-sided slopes at 0 agree (both 1); with other α they do not",
+        measure: "|right − left difference quotient| / h at 0, for h from 0.1 down to 1e-8",
+        run: elu_smooth_at_zero,
+    },
 ];
 
 /// The check named `name`, if there is one.
@@ -589,7 +613,18 @@ fn activation_derivatives_match_finite_differences() -> Outcome {
 }
 
 fn network_backprop_matches_finite_differences() -> Outcome {
-    use crate::activations::{Identity, Sigmoid};
+    network_gradient_check(|| Box::new(crate::activations::Sigmoid))
+}
+
+fn prelu_slope_gradient_matches_finite_differences() -> Outcome {
+    // Biases from N(0, 1) put many pre-activations on the negative side, where the slope acts.
+    network_gradient_check(|| Box::new(Prelu::new(0.25).expect("a valid slope")))
+}
+
+/// Every parameter of 20 small random networks with `hidden` units (weights, biases and any
+/// learned activation parameter) against central differences of the loss.
+fn network_gradient_check(hidden: fn() -> Box<dyn Activation>) -> Outcome {
+    use crate::activations::Identity;
     use crate::network::{Loss, gradcheck, init};
     let mut worst: f64 = 0.0;
     let mut points = 0;
@@ -597,13 +632,7 @@ fn network_backprop_matches_finite_differences() -> Outcome {
         let data = crate::data::blobs(8, 5, 3, seed);
         let mut net = init::build(
             &[5, 6, 4, 3],
-            |l| -> Box<dyn Activation> {
-                if l == 2 {
-                    Box::new(Identity)
-                } else {
-                    Box::new(Sigmoid)
-                }
-            },
+            |l| -> Box<dyn Activation> { if l == 2 { Box::new(Identity) } else { hidden() } },
             init::Init::GlorotNormal,
             init::Biases::StandardNormal,
             Loss::SoftmaxCrossEntropy,
@@ -766,6 +795,84 @@ fn backward_variance_through_a_layer() -> Outcome {
         points,
         worst,
         tolerance: 0.12,
+    }
+}
+
+fn rrelu_eval_is_the_expected_training_output() -> Outcome {
+    use crate::activations::Rrelu;
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, Uniform};
+    let r = Rrelu::standard();
+    let (l, u) = r.random_slopes().expect("RReLU has a range");
+    let dist = Uniform::new_inclusive(l, u).expect("a valid range");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(21);
+    let errors = linspace(-10.0, 10.0, 201).into_iter().map(|x| {
+        let mean = (0..VARIANCE_DRAWS)
+            .map(|_| leaky_relu(x, dist.sample(&mut rng)))
+            .sum::<f64>()
+            / VARIANCE_DRAWS as f64;
+        relative_difference(mean, r.value(x))
+    });
+    let (points, worst) = worst_of(errors);
+    // The slope's standard deviation is (u - l)/sqrt(12), about a quarter of its mean: the
+    // mean of 4,000 draws is within about 0.4% (one standard error).
+    Outcome {
+        points,
+        worst,
+        tolerance: 0.02,
+    }
+}
+
+fn rrelu_divisor_expectation() -> Outcome {
+    use crate::activations::Rrelu;
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, Uniform};
+    // The paper's experiments: a ~ U(3, 8), negative inputs divided by a.
+    let (l, u) = (3.0, 8.0);
+    let dist = Uniform::new_inclusive(l, u).expect("a valid range");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(22);
+    let expected = Rrelu::divisor_expected_slope(l, u);
+    let mut naive_off = f64::INFINITY;
+    let errors: Vec<f64> = linspace(-10.0, -0.05, 200)
+        .into_iter()
+        .map(|x| {
+            let mean = (0..VARIANCE_DRAWS)
+                .map(|_| x / dist.sample(&mut rng))
+                .sum::<f64>()
+                / VARIANCE_DRAWS as f64;
+            naive_off = naive_off.min(relative_difference(mean, x / ((l + u) / 2.0)));
+            relative_difference(mean, x * expected)
+        })
+        .collect();
+    let (points, worst) = worst_of(errors);
+    Outcome {
+        points,
+        // The test-time rule x/((l + u)/2) must be off everywhere, by more than the noise.
+        worst: if naive_off > 0.05 {
+            worst
+        } else {
+            f64::INFINITY
+        },
+        tolerance: 0.02,
+    }
+}
+
+fn elu_smooth_at_zero() -> Outcome {
+    let quotients = |alpha: f64, h: f64| {
+        let right = (elu(h, alpha) - elu(0.0, alpha)) / h;
+        let left = (elu(0.0, alpha) - elu(-h, alpha)) / h;
+        (right - left).abs()
+    };
+    let hs: Vec<f64> = (20..=160).map(|k| 10f64.powf(-k as f64 / 20.0)).collect();
+    // With alpha = 1 the quotients differ by about h/2 (the curvature on the left).
+    let errors = hs.iter().map(|&h| quotients(1.0, h) / h);
+    let (points, worst) = worst_of(errors);
+    // With alpha = 1/2 they differ by about 1/2 however small h is: a corner.
+    let corner = hs.iter().all(|&h| (quotients(0.5, h) - 0.5).abs() < 0.05);
+    Outcome {
+        points,
+        worst: if corner { worst } else { f64::INFINITY },
+        tolerance: 1.0,
     }
 }
 

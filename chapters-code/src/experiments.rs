@@ -5,7 +5,7 @@
 //! after every epoch measures the loss and error on the whole training set and the accuracy on
 //! held-out digits, with batch normalization (if any) in inference mode.
 
-use crate::activations::{Activation, Identity};
+use crate::activations::{Activation, Elu, Identity, LeakyRelu, Prelu};
 use crate::data::{Dataset, digits_shared};
 use crate::network::init::{Biases, Init, build};
 use crate::network::train::{Sgd, TrainError, train_observed};
@@ -47,9 +47,18 @@ pub struct RunSpec {
     pub batch_norm: bool,
     /// Learning rate, momentum, batch size and epochs (the seed is the run's).
     pub sgd: Sgd,
+    /// How many of the split's training digits to train on (the first ones), at most
+    /// [`TRAIN_IMAGES`].
+    pub train_images: usize,
 }
 
 impl RunSpec {
+    /// The digits this run trains on: the first [`RunSpec::train_images`] of the split.
+    pub fn training_set(&self) -> Dataset {
+        let n = self.train_images.min(TRAIN_IMAGES);
+        split().0.select(&(0..n).collect::<Vec<_>>())
+    }
+
     /// The network of this run for `seed`: 784 inputs, the hidden layers, 10 outputs.
     pub fn network(&self, seed: u64) -> Network {
         let mut sizes = vec![784];
@@ -94,6 +103,13 @@ pub struct Curve {
     /// For each hidden layer, the fraction of (digit, unit) outputs that are exactly 0 on the
     /// training set: the sparsity of the layer's representation.
     pub zeros: Vec<Vec<f64>>,
+    /// Fraction of hidden units whose pre-activation is at most 0 on every training digit:
+    /// for ReLU these are the dead units; a Leaky ReLU unit there still gets a gradient.
+    pub inactive: Vec<f64>,
+    /// For each hidden layer, its activation's learned parameter (PReLU's slope), if any.
+    pub parameters: Vec<Vec<Option<f64>>>,
+    /// For each hidden layer, the mean activation over training digits and units.
+    pub a_mean: Vec<Vec<f64>>,
 }
 
 /// What [`measure`] finds for a network on the split.
@@ -109,12 +125,29 @@ pub struct Measurement {
     pub dead: f64,
     /// Fraction of exact zeros per hidden layer on the training set.
     pub zeros: Vec<f64>,
+    /// Fraction of hidden units whose pre-activation is at most 0 on every training digit.
+    pub inactive: f64,
+    /// Each hidden layer's learned activation parameter, if any.
+    pub parameters: Vec<Option<f64>>,
+    /// Each hidden layer's mean activation on the training set.
+    pub a_mean: Vec<f64>,
 }
 
-/// Measures `net` on the split, with batch normalization (if any) in inference mode.
-pub fn measure(net: &Network) -> Measurement {
-    let (train, test) = split();
+/// Measures `net` on the training digits `train` and the split's test digits, with batch
+/// normalization (if any) in inference mode.
+pub fn measure(net: &Network, train: &Dataset) -> Measurement {
+    let test = &split().1;
     let cache = net.forward_eval(train.inputs.view());
+    let hidden_layers = cache.z.len() - 1;
+    let inactive = cache.z[..hidden_layers]
+        .iter()
+        .map(|z| {
+            z.columns()
+                .into_iter()
+                .filter(|unit| unit.iter().all(|&v| v <= 0.0))
+                .count()
+        })
+        .sum::<usize>();
     let hidden = &cache.a[1..cache.a.len() - 1];
     let (mut dead, mut units) = (0usize, 0usize);
     let zeros = hidden
@@ -140,6 +173,12 @@ pub fn measure(net: &Network) -> Measurement {
         test_accuracy: net.accuracy(test.inputs.view(), &test.labels),
         dead: dead as f64 / units.max(1) as f64,
         zeros,
+        inactive: inactive as f64 / units.max(1) as f64,
+        parameters: net.layers[..hidden_layers]
+            .iter()
+            .map(|l| l.activation.parameter())
+            .collect(),
+        a_mean: hidden.iter().map(|a| a.mean().unwrap_or(0.0)).collect(),
     }
 }
 
@@ -151,30 +190,50 @@ pub fn measure(net: &Network) -> Measurement {
 pub fn run_observed(
     spec: &RunSpec,
     seed: u64,
+    observe: impl FnMut(usize, &Network),
+) -> Result<Curve, TrainError> {
+    run_network(spec.network(seed), spec, seed, observe)
+}
+
+/// [`run_observed`] from a network built (and perhaps changed) by the caller, for example one
+/// whose activations carry a parameter that a `fn` pointer cannot capture.
+///
+/// # Errors
+/// As [`run_observed`].
+pub fn run_network(
+    mut net: Network,
+    spec: &RunSpec,
+    seed: u64,
     mut observe: impl FnMut(usize, &Network),
 ) -> Result<Curve, TrainError> {
-    let mut net = spec.network(seed);
+    let train = spec.training_set();
     let mut curve = Curve {
         train_loss: Vec::new(),
         train_error: Vec::new(),
         test_accuracy: Vec::new(),
         dead: Vec::new(),
         zeros: Vec::new(),
+        inactive: Vec::new(),
+        parameters: Vec::new(),
+        a_mean: Vec::new(),
     };
     let push = |net: &Network, curve: &mut Curve| {
-        let m = measure(net);
+        let m = measure(net, &train);
         curve.train_loss.push(m.train_loss);
         curve.train_error.push(m.train_error);
         curve.test_accuracy.push(m.test_accuracy);
         curve.dead.push(m.dead);
         curve.zeros.push(m.zeros);
+        curve.inactive.push(m.inactive);
+        curve.parameters.push(m.parameters);
+        curve.a_mean.push(m.a_mean);
     };
     push(&net, &mut curve);
     observe(0, &net);
     let sgd = Sgd { seed, ..spec.sgd };
     train_observed(
         &mut net,
-        &split().0,
+        &train,
         &sgd,
         |_| false,
         |epoch, net| {
@@ -205,10 +264,24 @@ pub fn mean_curve(curves: &[Curve]) -> Curve {
             .collect()
     };
     let n = curves.len() as f64;
-    let zeros = (0..curves[0].zeros.len())
+    let per_layer = |pick: fn(&Curve) -> &Vec<Vec<f64>>| -> Vec<Vec<f64>> {
+        (0..pick(&curves[0]).len())
+            .map(|e| {
+                (0..pick(&curves[0])[e].len())
+                    .map(|l| curves.iter().map(|c| pick(c)[e][l]).sum::<f64>() / n)
+                    .collect()
+            })
+            .collect()
+    };
+    let zeros = per_layer(|c| &c.zeros);
+    let parameters = (0..curves[0].parameters.len())
         .map(|e| {
-            (0..curves[0].zeros[e].len())
-                .map(|l| curves.iter().map(|c| c.zeros[e][l]).sum::<f64>() / n)
+            (0..curves[0].parameters[e].len())
+                .map(|l| {
+                    let values: Option<Vec<f64>> =
+                        curves.iter().map(|c| c.parameters[e][l]).collect();
+                    values.map(|v| v.iter().sum::<f64>() / n)
+                })
                 .collect()
         })
         .collect();
@@ -218,6 +291,9 @@ pub fn mean_curve(curves: &[Curve]) -> Curve {
         test_accuracy: mean(|c| &c.test_accuracy),
         dead: mean(|c| &c.dead),
         zeros,
+        inactive: mean(|c| &c.inactive),
+        parameters,
+        a_mean: per_layer(|c| &c.a_mean),
     }
 }
 
@@ -241,8 +317,12 @@ pub const COMPARISON_SGD: Sgd = Sgd {
     seed: 0,
 };
 
+/// The initial slope of PReLU, as He et al. (2015) start it.
+pub const PRELU_INITIAL_SLOPE: f64 = 0.25;
+
 /// The activations compared on the digits, each with the initializer made for it (Glorot for
-/// sigmoid and tanh, He for ReLU), and the sigmoid network with batch normalization.
+/// sigmoid and tanh, He for the ReLU family: ReLU, Leaky ReLU with slope 0.01, PReLU, ELU with
+/// $\alpha = 1$), and the sigmoid network with batch normalization.
 pub fn comparison_specs() -> Vec<(&'static str, RunSpec)> {
     let spec = |activation: MakeActivation, init| RunSpec {
         hidden: COMPARISON_HIDDEN,
@@ -251,6 +331,7 @@ pub fn comparison_specs() -> Vec<(&'static str, RunSpec)> {
         biases: Biases::Zero,
         batch_norm: false,
         sgd: COMPARISON_SGD,
+        train_images: TRAIN_IMAGES,
     };
     vec![
         (
@@ -267,6 +348,24 @@ pub fn comparison_specs() -> Vec<(&'static str, RunSpec)> {
         (
             "relu",
             spec(|| Box::new(crate::activations::Relu), Init::He),
+        ),
+        (
+            "leaky_relu",
+            spec(
+                || Box::new(LeakyRelu::new(0.01).expect("a finite slope")),
+                Init::He,
+            ),
+        ),
+        (
+            "prelu",
+            spec(
+                || Box::new(Prelu::new(PRELU_INITIAL_SLOPE).expect("a finite slope")),
+                Init::He,
+            ),
+        ),
+        (
+            "elu",
+            spec(|| Box::new(Elu::new(1.0).expect("alpha 1")), Init::He),
         ),
         (
             "sigmoid + batch norm",
@@ -383,6 +482,7 @@ mod tests {
             biases: Biases::Zero,
             batch_norm: false,
             sgd: Sgd::new(0.1, 20, 2),
+            train_images: TRAIN_IMAGES,
         };
         let a = run(&spec, 0).unwrap();
         assert_eq!(a.train_loss.len(), 3);

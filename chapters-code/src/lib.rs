@@ -24,6 +24,7 @@ pub mod ch01_vanishing;
 pub mod ch02_sigmoid;
 pub mod ch03_tanh;
 pub mod ch04_relu;
+pub mod ch05_leaky;
 pub mod checks;
 pub mod cli;
 pub mod data;
