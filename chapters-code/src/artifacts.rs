@@ -7,7 +7,8 @@
 use crate::cli::{Args, CliError};
 use crate::plot::LineChart;
 use crate::{
-    ch01_networks, ch01_vanishing, ch02_sigmoid, ch03_tanh, ch04_relu, ch05_leaky, checks,
+    ch01_networks, ch01_vanishing, ch02_sigmoid, ch03_tanh, ch04_relu, ch05_leaky, ch06_recurrent,
+    checks,
 };
 use std::path::{Path, PathBuf};
 
@@ -133,6 +134,14 @@ pub const FIGURES: &[Figure] = &[
         name: "ch05-training",
         chart: ch05_leaky::family_training_chart,
     },
+    Figure {
+        name: "ch06-jacobian",
+        chart: ch06_recurrent::jacobian_chart,
+    },
+    Figure {
+        name: "ch06-memory",
+        chart: ch06_recurrent::memory_chart,
+    },
 ];
 
 /// A saved run of an example: the command line and what it printed.
@@ -206,6 +215,13 @@ pub const OUTPUTS: &[SavedOutput] = &[
         spec: &ch05_leaky::EXAMPLE,
     },
     SavedOutput {
+        name: "ch06_recurrent",
+        example: "ch06_recurrent",
+        args: &[],
+        run: ch06_recurrent::run_example,
+        spec: &ch06_recurrent::EXAMPLE,
+    },
+    SavedOutput {
         name: "checks",
         example: "checks",
         args: &[],
@@ -251,7 +267,8 @@ pub fn numbers_file() -> String {
         .chain(ch02_sigmoid::quoted_numbers())
         .chain(ch03_tanh::quoted_numbers())
         .chain(ch04_relu::quoted_numbers())
-        .chain(ch05_leaky::quoted_numbers());
+        .chain(ch05_leaky::quoted_numbers())
+        .chain(ch06_recurrent::quoted_numbers());
     for (key, value) in all {
         s.push_str(&format!("ANCHOR: {key}\n{value}\nANCHOR_END: {key}\n"));
     }

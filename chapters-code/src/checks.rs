@@ -200,6 +200,25 @@ pub const ALL: &[Check] = &[
         measure: "|right − left difference quotient| / h at 0, for h from 0.1 down to 1e-8",
         run: elu_smooth_at_zero,
     },
+    Check {
+        name: "rnn_jacobian_is_a_product",
+        claim: "∂h_T/∂h_t is the product of the step Jacobians diag(tanh'(z_k)) W_hᵀ",
+        measure: "largest entry error against central differences, relative to the largest \
+                  entry (at least 1e-3), and relative difference of the norm to backpropagation's",
+        run: crate::ch06_recurrent::derivations::rnn_jacobian_is_a_product,
+    },
+    Check {
+        name: "rnn_jacobian_bound",
+        claim: "‖∂h_T/∂h_t‖₂ ≤ ‖W_h‖₂^(T−t), since 0 < tanh' ≤ 1",
+        measure: "largest ratio of the left side to the right (spectral norms by power iteration)",
+        run: crate::ch06_recurrent::derivations::rnn_jacobian_bound,
+    },
+    Check {
+        name: "lstm_cell_path_is_a_product_of_forget_gates",
+        claim: "with W_h = 0, ∂h_T/∂c_t = diag(o_T tanh'(c_T)) times the product of diag(f_k)",
+        measure: "relative difference of the norms, backpropagation against the product",
+        run: crate::ch06_recurrent::derivations::lstm_cell_path_is_a_product_of_forget_gates,
+    },
 ];
 
 /// The check named `name`, if there is one.
