@@ -217,3 +217,113 @@ fn the_mdbook_cli_path_renders_the_same_book() {
         );
     }
 }
+
+#[test]
+fn every_cited_work_is_listed_and_every_listed_work_is_cited() {
+    use chapters_code::references;
+    let link = regex::Regex::new(r"references\.md#([A-Za-z0-9_-]+)").unwrap();
+    let mut cited = std::collections::BTreeSet::new();
+    let mut problems = Vec::new();
+    for ch in chapters() {
+        if ch.path.file_name().is_some_and(|n| n == "references.md") {
+            continue;
+        }
+        for c in link.captures_iter(&ch.text) {
+            let key = c[1].to_string();
+            if references::find(&key).is_none() {
+                problems.push(format!(
+                    "{} cites {key}, which is not in chapters-code/src/references.rs",
+                    ch.path.display()
+                ));
+            }
+            cited.insert(key);
+        }
+    }
+    for r in references::ALL {
+        if !cited.contains(r.key) {
+            problems.push(format!("{} is listed but no chapter cites it", r.key));
+        }
+    }
+    assert!(cited.len() >= 10, "the citation scan found almost nothing");
+    assert_none(problems, "citations");
+}
+
+#[test]
+fn the_licences_are_in_the_repository_and_stated_in_the_book_and_the_citation() {
+    let root = repo_root();
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_default();
+    assert!(read("LICENSE-MIT").contains("Permission is hereby granted"));
+    assert!(read("LICENSE-APACHE").contains("Apache License"));
+    assert!(read("LICENSE-CC-BY-4.0").contains("Attribution 4.0 International"));
+    assert!(read("chapters-code/data/README.md").contains("licence"));
+    let manifest = read("Cargo.toml");
+    assert!(manifest.contains(r#"license = "MIT OR Apache-2.0""#));
+    let preface = read("src/preface.md");
+    for words in [
+        "Creative Commons",
+        "MIT licence",
+        "Apache licence",
+        "CITATION.cff",
+    ] {
+        assert!(
+            preface.contains(words),
+            "the preface does not mention {words}"
+        );
+    }
+    let cff = read("CITATION.cff");
+    for field in [
+        "cff-version: 1.2.0",
+        "message:",
+        "title:",
+        "authors:",
+        "- MIT",
+        "- Apache-2.0",
+        "- CC-BY-4.0",
+        "repository-code:",
+    ] {
+        assert!(cff.contains(field), "CITATION.cff lacks {field}");
+    }
+}
+
+#[test]
+fn the_pages_workflow_builds_with_the_readme_command_and_publishes_the_build_folder() {
+    let root = repo_root();
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/pages.yml")).unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(readme.contains("cargo run --release"));
+    assert!(workflow.contains("run: cargo run --release\n"));
+    let config = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    assert!(config.contains(r#"build-dir = "book""#));
+    assert!(workflow.contains("path: book\n"));
+    assert!(workflow.contains("actions/deploy-pages"));
+    assert!(config.contains("git-repository-url = \"https://github.com/"));
+    assert!(config.contains("edit-url-template = \"https://github.com/"));
+}
+
+#[test]
+fn every_figure_is_drawn_on_an_opaque_white_background() {
+    // Readable in the dark themes too: the SVG paints its own white background first.
+    let figures = vanishing_gradients::files_with_extension(&repo_root().join("figures"), "svg");
+    assert!(!figures.is_empty());
+    let mut problems = Vec::new();
+    for f in figures {
+        let svg = std::fs::read_to_string(&f).unwrap();
+        let first_shape = svg.split('<').find(|t| {
+            !t.starts_with("svg") && !t.starts_with('?') && !t.starts_with('!') && !t.is_empty()
+        });
+        let white_rect = first_shape.is_some_and(|t| {
+            t.starts_with("rect")
+                && t.contains(r#"x="0""#)
+                && t.contains(r#"y="0""#)
+                && (t.contains("#FFFFFF") || t.contains("#ffffff"))
+                && (!t.contains("opacity") || t.contains(r#"opacity="1""#))
+        });
+        if !white_rect {
+            problems.push(format!(
+                "{} does not start with a white background",
+                f.display()
+            ));
+        }
+    }
+    assert_none(problems, "figure backgrounds");
+}

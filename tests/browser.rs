@@ -321,8 +321,9 @@ fn is_local(url: &str) -> bool {
 }
 
 /// The problems of one page, and how many formulas it has.
-fn check_page(tab: &Tab, url: &str, base: &str) -> (Vec<String>, u64) {
-    let rec = record(tab);
+/// Loads `url` in `tab`, whose events `rec` records (cleared here first), and checks it.
+fn check_page(tab: &Tab, rec: &Mutex<Recorded>, url: &str, base: &str) -> (Vec<String>, u64) {
+    *rec.lock().unwrap() = Recorded::default();
     let mut problems = Vec::new();
     if let Err(e) = tab.navigate_to(url).and_then(|t| t.wait_until_navigated()) {
         return (vec![format!("{url}: does not load: {e}")], 0);
@@ -332,16 +333,15 @@ fn check_page(tab: &Tab, url: &str, base: &str) -> (Vec<String>, u64) {
     for p in report["problems"].as_array().unwrap() {
         problems.push(format!("{url}: {}", p.as_str().unwrap()));
     }
-    let ids = regex_ids();
     for link in report["links"].as_array().unwrap() {
         let link = link.as_str().unwrap();
         let (file, frag) = url_to_file(link, base);
-        match std::fs::read_to_string(&file) {
-            Err(_) if file.is_file() => {}
-            Err(_) => problems.push(format!("{url}: link to {link}: no such file")),
-            Ok(html) => {
+        match anchors_of(&file) {
+            None if file.is_file() => {}
+            None => problems.push(format!("{url}: link to {link}: no such file")),
+            Some(ids) => {
                 if let Some(f) = frag.filter(|f| !f.is_empty())
-                    && !ids.captures_iter(&html).any(|c| c[1] == f)
+                    && !ids.contains(&f)
                 {
                     problems.push(format!("{url}: link to {link}: no such anchor"));
                 }
@@ -360,6 +360,28 @@ fn check_page(tab: &Tab, url: &str, base: &str) -> (Vec<String>, u64) {
         problems.push(format!("{url}: {e}"));
     }
     (problems, math)
+}
+
+/// The ids and names in an HTML file (`None` when it cannot be read as text), read once per
+/// file: print.html links to every anchor of the book.
+fn anchors_of(file: &Path) -> Option<Arc<BTreeSet<String>>> {
+    static CACHE: LazyLock<Mutex<std::collections::HashMap<PathBuf, Arc<BTreeSet<String>>>>> =
+        LazyLock::new(Default::default);
+    if let Some(ids) = CACHE.lock().unwrap().get(file) {
+        return Some(ids.clone());
+    }
+    let html = std::fs::read_to_string(file).ok()?;
+    let ids: Arc<BTreeSet<String>> = Arc::new(
+        regex_ids()
+            .captures_iter(&html)
+            .map(|c| c[1].to_string())
+            .collect(),
+    );
+    CACHE
+        .lock()
+        .unwrap()
+        .insert(file.to_path_buf(), ids.clone());
+    Some(ids)
 }
 
 fn regex_ids() -> regex::Regex {
@@ -381,18 +403,20 @@ fn every_page_renders_cleanly_over_http_and_as_a_file() {
     let base = SERVER.clone();
     let mut problems = Vec::new();
     let mut math = 0;
+    // One tab for every page: its recorder is cleared before each page loads.
+    let tab = browser.new_tab().unwrap();
+    let rec = record(&tab);
     for page in pages() {
         for url in [
             format!("{base}{page}"),
             format!("file://{}", BOOK.join(&page).display()),
         ] {
-            let tab = browser.new_tab().unwrap();
-            let (found, formulas) = check_page(&tab, &url, &base);
+            let (found, formulas) = check_page(&tab, &rec, &url, &base);
             problems.extend(found);
             math += formulas;
-            tab.close(false).unwrap();
         }
     }
+    tab.close(false).unwrap();
     assert!(
         math > 50,
         "only {math} formulas found: is KaTeX output still recognized?"
@@ -400,12 +424,21 @@ fn every_page_renders_cleanly_over_http_and_as_a_file() {
     assert_none(problems);
 }
 
-/// The pages whose Markdown mentions `term` (case-insensitively): where search must lead.
+/// The pages whose Markdown mentions `term` (case-insensitively), with every whole-file
+/// include (such as the generated list of references) expanded: where search must lead.
 fn pages_mentioning(term: &str) -> BTreeSet<String> {
-    vanishing_gradients::source::chapters(&repo_root().join("src"))
+    let include = regex::Regex::new(r"\{\{#include ([^:}]+)\}\}").unwrap();
+    let src = repo_root().join("src");
+    vanishing_gradients::source::chapters(&src)
         .into_iter()
         .filter(|c| !c.path.ends_with("SUMMARY.md"))
-        .filter(|c| c.text.to_lowercase().contains(&term.to_lowercase()))
+        .filter(|c| {
+            let mut text = c.text.clone();
+            for m in include.captures_iter(&c.text) {
+                text.push_str(&std::fs::read_to_string(src.join(&m[1])).unwrap_or_default());
+            }
+            text.to_lowercase().contains(&term.to_lowercase())
+        })
         .map(|c| c.path.file_stem().unwrap().to_string_lossy().to_string() + ".html")
         .collect()
 }
@@ -503,4 +536,150 @@ fn screenshots_of_every_chapter_at_desktop_and_phone_width() {
     }
     println!("screenshots: {}", dir.display());
     eprintln!("screenshots: {}", dir.display());
+}
+
+/// The mdBook themes: the light ones and the dark ones.
+const THEMES: [&str; 5] = ["light", "rust", "coal", "navy", "ayu"];
+
+#[test]
+fn figures_stay_on_white_in_every_theme() {
+    let Some(browser) = browser() else { return };
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("themes");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = SERVER.clone();
+    let tab = browser.new_tab().unwrap();
+    let page = "ch06-recurrent.html";
+    let mut problems = Vec::new();
+    tab.navigate_to(&format!("{base}{page}"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    for theme in THEMES {
+        // mdBook keeps the reader's theme in local storage and as a class of <html>.
+        let report = evaluate_json(
+            &tab,
+            &format!(
+                r#"(() => {{
+                    localStorage.setItem('mdbook-theme', '{theme}');
+                    const html = document.documentElement;
+                    html.classList.remove(...{themes:?});
+                    html.classList.add('{theme}');
+                    const imgs = [...document.querySelectorAll('main img')];
+                    const page = getComputedStyle(document.body).backgroundColor;
+                    return JSON.stringify({{
+                        page,
+                        figures: imgs.length,
+                        unreadable: imgs
+                            .filter(i => getComputedStyle(i).backgroundColor !== 'rgb(255, 255, 255)'
+                                || getComputedStyle(i).filter !== 'none'
+                                || Number(getComputedStyle(i).opacity) < 1)
+                            .map(i => i.getAttribute('src')),
+                    }});
+                }})()"#,
+                themes = THEMES
+            ),
+        );
+        if report["figures"].as_u64().unwrap_or(0) == 0 {
+            problems.push(format!("{theme}: no figure on {page}"));
+        }
+        for src in report["unreadable"].as_array().unwrap() {
+            problems.push(format!("{theme}: {src} is not drawn on opaque white"));
+        }
+        // Scroll to the first figure and keep a picture for people to look at.
+        tab.evaluate("document.querySelector('main img').scrollIntoView()", false)
+            .unwrap();
+        let png = tab
+            .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
+            .unwrap();
+        std::fs::write(dir.join(format!("{theme}.png")), png).unwrap();
+        if theme != "light" && report["page"] == "rgb(255, 255, 255)" {
+            problems.push(format!(
+                "{theme}: the theme did not apply (page still white)"
+            ));
+        }
+    }
+    tab.close(false).unwrap();
+    eprintln!("theme screenshots: {}", dir.display());
+    assert_none(problems);
+}
+
+#[test]
+fn the_print_page_makes_a_clean_pdf() {
+    let Some(browser) = browser() else { return };
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("print");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let tab = browser.new_tab().unwrap();
+    // print.html opens the print dialog as it loads; here we print through the protocol.
+    tab.call_method(Page::AddScriptToEvaluateOnNewDocument {
+        source: "window.print = () => {};".into(),
+        world_name: None,
+        include_command_line_api: None,
+        run_immediately: None,
+    })
+    .unwrap();
+    tab.navigate_to(&format!("{}print.html", SERVER.clone()))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab.call_method(Emulation::SetEmulatedMedia {
+        media: Some("print".into()),
+        features: None,
+    })
+    .unwrap();
+    let report = evaluate_json(
+        &tab,
+        r#"(() => {
+            const breaks = document.querySelectorAll('div[style*="break-before: page"]').length;
+            const bad = (sel, ok) => [...document.querySelectorAll(sel)]
+                .filter(e => !ok(getComputedStyle(e))).length;
+            return JSON.stringify({
+                breaks,
+                chapters: document.querySelectorAll('main h1').length,
+                figures: document.querySelectorAll('main img').length,
+                figures_that_may_split: bad('main img', s => s.breakInside === 'avoid'),
+                formulas_that_may_split: bad('.katex-display', s => s.breakInside === 'avoid'),
+                formulas_cut_off: bad('.katex-display', s => s.overflowX === 'visible'),
+                hidden_navigation: bad('#mdbook-sidebar, .nav-chapters, #mdbook-menu-bar',
+                    s => s.display === 'none'),
+            });
+        })()"#,
+    );
+    let mut problems = Vec::new();
+    let chapters = report["chapters"].as_u64().unwrap();
+    if report["breaks"].as_u64().unwrap() + 1 < chapters {
+        problems.push(format!("{report}: not every chapter starts a new page"));
+    }
+    for key in [
+        "figures_that_may_split",
+        "formulas_that_may_split",
+        "formulas_cut_off",
+        "hidden_navigation",
+    ] {
+        if report[key].as_u64() != Some(0) {
+            problems.push(format!("{key}: {}", report[key]));
+        }
+    }
+    let pdf = tab
+        .print_to_pdf(Some(headless_chrome::types::PrintToPdfOptions {
+            print_background: Some(true),
+            ..Default::default()
+        }))
+        .unwrap();
+    // Each page is an object "/Type /Page" (the page tree is "/Type /Pages").
+    let pages = pdf
+        .windows(12)
+        .filter(|w| w.starts_with(b"/Type /Page") && w[11] != b's')
+        .count();
+    if pages < chapters as usize {
+        problems.push(format!("the PDF has {pages} pages for {chapters} chapters"));
+    }
+    std::fs::write(dir.join("book.pdf"), &pdf).unwrap();
+    eprintln!(
+        "printed book: {} ({pages} pages)",
+        dir.join("book.pdf").display()
+    );
+    tab.close(false).unwrap();
+    assert_none(problems);
 }

@@ -295,10 +295,34 @@ pub struct DataFile {
 }
 
 /// Every such data file.
-pub const DATA: &[DataFile] = &[DataFile {
-    name: "activation-accuracy",
-    path: "figures/data/activation-accuracy.csv",
-    make: crate::activations::accuracy::comparison_csv,
+pub const DATA: &[DataFile] = &[
+    DataFile {
+        name: "activation-accuracy",
+        path: "figures/data/activation-accuracy.csv",
+        make: crate::activations::accuracy::comparison_csv,
+    },
+    DataFile {
+        name: "references",
+        path: "figures/data/references.md",
+        make: crate::references::markdown,
+    },
+];
+
+/// A figure that is not a line chart: its name, its SVG and the data behind it.
+pub struct Drawing {
+    /// The file stem: `figures/NAME.svg` and `figures/data/NAME.csv`.
+    pub name: &'static str,
+    /// Draws it.
+    pub svg: fn() -> Result<String, crate::plot::PlotError>,
+    /// The data behind it, as CSV.
+    pub csv: fn() -> String,
+}
+
+/// Every such figure.
+pub const DRAWINGS: &[Drawing] = &[Drawing {
+    name: "timeline",
+    svg: crate::references::timeline_svg,
+    csv: crate::references::timeline_csv,
 }];
 
 /// The names that can be regenerated one by one: every figure, every saved output, every data
@@ -309,6 +333,7 @@ pub fn names() -> Vec<&'static str> {
         .map(|f| f.name)
         .chain(OUTPUTS.iter().map(|o| o.name))
         .chain(DATA.iter().map(|d| d.name))
+        .chain(DRAWINGS.iter().map(|d| d.name))
         .chain(["numbers"])
         .collect()
 }
@@ -346,6 +371,19 @@ pub fn generate(name: &str) -> Result<Vec<File>, CliError> {
             path: PathBuf::from(d.path),
             bytes: (d.make)().into_bytes(),
         }]);
+    }
+    if let Some(d) = DRAWINGS.iter().find(|d| d.name == name) {
+        let svg = (d.svg)().map_err(|e| CliError::Failed(format!("{name}: {e}")))?;
+        return Ok(vec![
+            File {
+                path: PathBuf::from(format!("figures/{name}.svg")),
+                bytes: svg.into_bytes(),
+            },
+            File {
+                path: PathBuf::from(format!("figures/data/{name}.csv")),
+                bytes: (d.csv)().into_bytes(),
+            },
+        ]);
     }
     if name == "numbers" {
         return Ok(vec![File {

@@ -34,3 +34,4 @@ pub mod network;
 pub mod numerics;
 pub mod plot;
 pub mod recurrent;
+pub mod references;

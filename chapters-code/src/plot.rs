@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 /// The colours of the series, in order; chosen to be told apart in colour and in greyscale,
 /// and readable on the light and dark mdBook themes' white figure background.
-const PALETTE: [RGBColor; 6] = [
+pub const PALETTE: [RGBColor; 6] = [
     RGBColor(0, 90, 181),   // blue
     RGBColor(220, 50, 32),  // red
     RGBColor(0, 140, 70),   // green
