@@ -327,3 +327,44 @@ fn every_figure_is_drawn_on_an_opaque_white_background() {
     }
     assert_none(problems, "figure backgrounds");
 }
+
+#[test]
+fn every_chapter_has_objectives_and_three_exercises_with_tested_solutions() {
+    let solution = regex::Regex::new(r"(?s)<summary>Solution</summary>(.*?)</details>").unwrap();
+    let exercise = regex::Regex::new(r"(?m)^\*\*\d+\.").unwrap();
+    let named_test = regex::Regex::new(r"test `[a-z][a-z0-9_]*`").unwrap();
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for ch in chapters() {
+        let name = ch.path.file_name().unwrap().to_string_lossy().to_string();
+        if !name.starts_with("ch") {
+            continue;
+        }
+        seen += 1;
+        if !ch.text.contains("After this chapter you will be able to:") {
+            problems.push(format!("{name}: no learning objectives at the top"));
+        }
+        let Some((_, exercises)) = ch.text.split_once("\n## Exercises\n") else {
+            problems.push(format!("{name}: no exercises"));
+            continue;
+        };
+        let count = exercise.find_iter(exercises).count();
+        let solutions: Vec<String> = solution
+            .captures_iter(exercises)
+            .map(|c| c[1].split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        if count < 3 || solutions.len() != count {
+            problems.push(format!(
+                "{name}: {count} exercises and {} solutions (at least three, one each)",
+                solutions.len()
+            ));
+        }
+        for (i, s) in solutions.iter().enumerate() {
+            if !named_test.is_match(s) {
+                problems.push(format!("{name}: solution {} names no test", i + 1));
+            }
+        }
+    }
+    assert!(seen >= 6, "only {seen} chapters found");
+    assert_none(problems, "exercises");
+}

@@ -321,11 +321,37 @@ fn is_local(url: &str) -> bool {
 }
 
 /// The problems of one page, and how many formulas it has.
+/// Navigates `tab` to `url` and waits until its document has loaded (the `load` event).
+///
+/// `Tab::wait_until_navigated` waits for Chromium's "network almost idle", which comes at least
+/// half a second after the last request; the checks need only the loaded document (they wait
+/// for the fonts themselves, and for late requests below).
+fn load(tab: &Tab, url: &str) -> Result<(), String> {
+    tab.navigate_to(url).map_err(|e| e.to_string())?;
+    let check = format!(
+        "document.readyState === 'complete' && document.URL === {}",
+        serde_json::to_string(url).unwrap()
+    );
+    let start = std::time::Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        let done = tab
+            .evaluate(&check, false)
+            .ok()
+            .and_then(|r| r.value)
+            .is_some_and(|v| v == serde_json::Value::Bool(true));
+        if done {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Err(format!("{url} did not finish loading within 20 s"))
+}
+
 /// Loads `url` in `tab`, whose events `rec` records (cleared here first), and checks it.
 fn check_page(tab: &Tab, rec: &Mutex<Recorded>, url: &str, base: &str) -> (Vec<String>, u64) {
     *rec.lock().unwrap() = Recorded::default();
     let mut problems = Vec::new();
-    if let Err(e) = tab.navigate_to(url).and_then(|t| t.wait_until_navigated()) {
+    if let Err(e) = load(tab, url) {
         return (vec![format!("{url}: does not load: {e}")], 0);
     }
     let report = evaluate_json(tab, PAGE_CHECKS);
@@ -449,10 +475,7 @@ fn search_leads_to_the_chapters_that_mention_the_term() {
     let base = SERVER.clone();
     for term in ["sigmoid", "LSTM"] {
         let tab = browser.new_tab().unwrap();
-        tab.navigate_to(&format!("{base}index.html"))
-            .unwrap()
-            .wait_until_navigated()
-            .unwrap();
+        load(&tab, &format!("{base}index.html")).unwrap();
         tab.wait_for_element("#mdbook-search-toggle")
             .unwrap()
             .click()
@@ -518,9 +541,11 @@ fn screenshots_of_every_chapter_at_desktop_and_phone_width() {
         })
         .unwrap();
         for page in pages().iter().filter(|p| *p != "print.html") {
-            tab.navigate_to(&format!("{base}{page}"))
-                .unwrap()
-                .wait_until_navigated()
+            load(&tab, &format!("{base}{page}")).unwrap();
+            tab.evaluate("document.fonts.ready.then(() => true)", true)
+                .unwrap();
+            // The picture is for people: let the fonts arrive first.
+            tab.evaluate("document.fonts.ready.then(() => true)", true)
                 .unwrap();
             let png = tab
                 .capture_screenshot(Page::CaptureScreenshotFormatOption::Png, None, None, true)
@@ -551,9 +576,8 @@ fn figures_stay_on_white_in_every_theme() {
     let tab = browser.new_tab().unwrap();
     let page = "ch06-recurrent.html";
     let mut problems = Vec::new();
-    tab.navigate_to(&format!("{base}{page}"))
-        .unwrap()
-        .wait_until_navigated()
+    load(&tab, &format!("{base}{page}")).unwrap();
+    tab.evaluate("document.fonts.ready.then(() => true)", true)
         .unwrap();
     for theme in THEMES {
         // mdBook keeps the reader's theme in local storage and as a class of <html>.
@@ -619,10 +643,7 @@ fn the_print_page_makes_a_clean_pdf() {
         run_immediately: None,
     })
     .unwrap();
-    tab.navigate_to(&format!("{}print.html", SERVER.clone()))
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
+    load(&tab, &format!("{}print.html", SERVER.clone())).unwrap();
     tab.call_method(Emulation::SetEmulatedMedia {
         media: Some("print".into()),
         features: None,
