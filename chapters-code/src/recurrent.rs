@@ -78,6 +78,8 @@ pub struct Tape<'a> {
     pub h: Vec<Array2<f64>>,
     /// The LSTM's cell states $c_0, \dots, c_T$ (empty for the RNN).
     pub c: Vec<Array2<f64>>,
+    /// The LSTM's $\tanh(c_t)$ for $t = 1, \dots, T$, kept for the backward pass.
+    pub tanh_c: Vec<Array2<f64>>,
     /// The pre-activations of each step (batch by $H$ or $4H$).
     pub z: Vec<Array2<f64>>,
     /// The LSTM's gate values $[i \mid f \mid g \mid o]$ of each step (empty for the RNN).
@@ -146,6 +148,7 @@ impl Recurrent {
             xs,
             h: vec![Array2::zeros((batch, n))],
             c: Vec::new(),
+            tanh_c: Vec::new(),
             z: Vec::with_capacity(xs.len()),
             gates: Vec::new(),
             logits: Array1::zeros(batch),
@@ -174,6 +177,7 @@ impl Recurrent {
                     let c_prev = tape.c.last().expect("c_0 is there");
                     let mut gates = Array2::zeros(z.dim());
                     let mut c = Array2::zeros((batch, n));
+                    let mut tanh_c = Array2::zeros((batch, n));
                     let mut h = Array2::zeros((batch, n));
                     // One row (sequence) at a time; its columns are [i | f | g | o].
                     for r in 0..batch {
@@ -186,11 +190,13 @@ impl Recurrent {
                             // The cell adds the gated candidate to what the forget gate keeps.
                             let c_new = f * c_prev[[r, j]] + i * g;
                             c[[r, j]] = c_new;
-                            h[[r, j]] = o * tanh(c_new);
+                            tanh_c[[r, j]] = tanh(c_new);
+                            h[[r, j]] = o * tanh_c[[r, j]];
                         }
                     }
                     tape.h.push(h);
                     tape.c.push(c);
+                    tape.tanh_c.push(tanh_c);
                     tape.gates.push(gates);
                 }
             }
@@ -266,6 +272,7 @@ impl Recurrent {
                 }
                 Cell::Lstm => {
                     let (gates, c, c_prev) = (&tape.gates[t - 1], &tape.c[t], &tape.c[t - 1]);
+                    let tanh_c = &tape.tanh_c[t - 1];
                     // h_t = o * tanh(c_t): the cell's gradient gets the path through h_t.
                     for r in 0..d_c.nrows() {
                         let (gr, dh) = (row(gates, r), row(&d_h, r));
@@ -285,7 +292,7 @@ impl Recurrent {
                             dz[n + j] = dc * c_prev[[r, j]] * sigmoid_derivative(zr[n + j]);
                             dz[2 * n + j] = dc * i * tanh_derivative(zr[2 * n + j]);
                             dz[3 * n + j] =
-                                dh[j] * tanh(c[[r, j]]) * sigmoid_derivative(zr[3 * n + j]);
+                                dh[j] * tanh_c[[r, j]] * sigmoid_derivative(zr[3 * n + j]);
                             // The additive path: dc_{t-1} = dc_t * f_t, no squashing factor.
                             d_c[[r, j]] = dc * f;
                         }
