@@ -33,12 +33,20 @@ fn main() -> ExitCode {
         let out = args.get_opt::<PathBuf>("out")?;
         let report = build::build(&root, out.as_deref()).map_err(CliError::Failed)?;
         let index = report.out_dir.join("index.html");
-        let mut text = format!(
-            "regenerated {} stale file(s) in {:.2} s, rendered the book in {:.2} s\n",
-            report.regenerated.len(),
-            report.regenerate_time.as_secs_f64(),
-            report.render_time.as_secs_f64()
-        );
+        let mut text = if report.unchanged {
+            format!(
+                "nothing changed since the last build: figures not regenerated; rendered the \
+                 book in {:.2} s\n",
+                report.render_time.as_secs_f64()
+            )
+        } else {
+            format!(
+                "regenerated {} stale file(s) in {:.2} s, rendered the book in {:.2} s\n",
+                report.regenerated.len(),
+                report.regenerate_time.as_secs_f64(),
+                report.render_time.as_secs_f64()
+            )
+        };
         for p in &report.regenerated {
             text.push_str(&format!("  {}\n", p.display()));
         }
