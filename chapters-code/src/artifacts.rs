@@ -343,21 +343,23 @@ pub fn names() -> Vec<&'static str> {
 /// # Errors
 /// When the name is unknown, or a figure or example fails.
 pub fn generate(name: &str) -> Result<Vec<File>, CliError> {
-    if let Some(f) = FIGURES.iter().find(|f| f.name == name) {
-        let chart = (f.chart)();
-        let svg = chart
-            .to_svg()
-            .map_err(|e| CliError::Failed(format!("{name}: {e}")))?;
-        return Ok(vec![
+    // A figure is two files: the SVG and the data behind it.
+    let figure = |svg: Result<String, crate::plot::PlotError>, csv: String| {
+        let svg = svg.map_err(|e| CliError::Failed(format!("{name}: {e}")))?;
+        Ok(vec![
             File {
                 path: PathBuf::from(format!("figures/{name}.svg")),
                 bytes: svg.into_bytes(),
             },
             File {
                 path: PathBuf::from(format!("figures/data/{name}.csv")),
-                bytes: chart.to_csv().into_bytes(),
+                bytes: csv.into_bytes(),
             },
-        ]);
+        ])
+    };
+    if let Some(f) = FIGURES.iter().find(|f| f.name == name) {
+        let chart = (f.chart)();
+        return figure(chart.to_svg(), chart.to_csv());
     }
     if let Some(o) = OUTPUTS.iter().find(|o| o.name == name) {
         let text = format!("{}\n{}", o.command(), o.output()?);
@@ -373,17 +375,7 @@ pub fn generate(name: &str) -> Result<Vec<File>, CliError> {
         }]);
     }
     if let Some(d) = DRAWINGS.iter().find(|d| d.name == name) {
-        let svg = (d.svg)().map_err(|e| CliError::Failed(format!("{name}: {e}")))?;
-        return Ok(vec![
-            File {
-                path: PathBuf::from(format!("figures/{name}.svg")),
-                bytes: svg.into_bytes(),
-            },
-            File {
-                path: PathBuf::from(format!("figures/data/{name}.csv")),
-                bytes: (d.csv)().into_bytes(),
-            },
-        ]);
+        return figure((d.svg)(), (d.csv)());
     }
     if name == "numbers" {
         return Ok(vec![File {
