@@ -743,6 +743,20 @@ mod tests {
     }
 
     #[test]
+    fn the_example_default_is_seed_0_of_the_table_a_success_where_most_seeds_fail() {
+        // The text says so of the saved output: LSTM, forget bias 1, lag 50, seed 0.
+        let lag = LAGS.iter().position(|&l| l == 50).unwrap();
+        let runs = &memory_runs()[1][lag];
+        assert_eq!(MODELS[1].forget_bias, 1.0);
+        assert!(runs[0].accuracy >= SUCCESS, "{}", runs[0].accuracy);
+        let ok = runs.iter().filter(|o| o.accuracy >= SUCCESS).count();
+        assert!(2 * ok < runs.len(), "{ok} of {} succeed", runs.len());
+        let args = EXAMPLE.parse(std::iter::empty()).unwrap().unwrap();
+        let out = run_example(&args).unwrap();
+        assert!(out.contains(&format!("{:.3}", runs[0].accuracy)), "{out}");
+    }
+
+    #[test]
     fn exercise_forget_bias() {
         let b = exercises::forget_bias_for(0.5, 100);
         approx::assert_relative_eq!(sigmoid(b).powi(100), 0.5, max_relative = 1e-12);
