@@ -765,30 +765,65 @@ pub fn quoted_numbers() -> Vec<(&'static str, String)> {
     v
 }
 
+/// The learning-rate option of the dying-units examples (this chapter's and chapter 5's).
+pub const RATE_OPTION: Opt = Opt {
+    name: "learning-rate",
+    value: "R",
+    help: "the SGD learning rate (above 0, at most 10)",
+    default: Some("0.5"),
+};
+
+/// The initial-bias option of the dying-units examples.
+pub const BIAS_OPTION: Opt = Opt {
+    name: "bias",
+    value: "B",
+    help: "the value every bias starts at (-10 to 10)",
+    default: Some("0"),
+};
+
+/// The epochs option of the dying-units examples.
+pub const EPOCHS_OPTION: Opt = Opt {
+    name: "epochs",
+    value: "N",
+    help: "epochs to train (1 to 100)",
+    default: Some("10"),
+};
+
+/// The learning rate, initial bias and epochs of a dying-units example, read and checked.
+///
+/// # Errors
+/// A usage error naming the option that does not parse or is out of range.
+pub fn dying_settings(args: &cli::Args) -> Result<(f64, f64, usize), CliError> {
+    let rate: f64 = args.get("learning-rate")?;
+    let bias: f64 = args.get("bias")?;
+    let epochs: usize = args.get("epochs")?;
+    if !(rate > 0.0 && rate <= 10.0) {
+        return Err(CliError::Usage(format!(
+            "--learning-rate must be above 0 and at most 10, got {rate}"
+        )));
+    }
+    if !(-10.0..=10.0).contains(&bias) {
+        return Err(CliError::Usage(format!(
+            "--bias must be between -10 and 10, got {bias}"
+        )));
+    }
+    if !(1..=100).contains(&epochs) {
+        return Err(CliError::Usage(format!(
+            "--epochs must be between 1 and 100, got {epochs}"
+        )));
+    }
+    Ok((rate, bias, epochs))
+}
+
 /// The options of the example.
 pub const EXAMPLE: Spec = Spec {
     name: "ch04_relu",
     about: "Trains the five-layer ReLU network of chapter 4 on the digits and prints, per \
             epoch, the training error, the dead units and the sparsity of each layer.",
     options: &[
-        Opt {
-            name: "learning-rate",
-            value: "R",
-            help: "the SGD learning rate (above 0, at most 10)",
-            default: Some("0.5"),
-        },
-        Opt {
-            name: "bias",
-            value: "B",
-            help: "the value every bias starts at (-10 to 10)",
-            default: Some("0"),
-        },
-        Opt {
-            name: "epochs",
-            value: "N",
-            help: "epochs to train (1 to 100)",
-            default: Some("10"),
-        },
+        RATE_OPTION,
+        BIAS_OPTION,
+        EPOCHS_OPTION,
         Opt {
             name: "seed",
             value: "S",
@@ -805,25 +840,8 @@ pub const EXAMPLE: Spec = Spec {
 /// A usage error for an option out of range; a failure when training stops because a number
 /// stopped being finite.
 pub fn run_example(args: &cli::Args) -> Result<String, CliError> {
-    let rate: f64 = args.get("learning-rate")?;
-    let bias: f64 = args.get("bias")?;
-    let epochs: usize = args.get("epochs")?;
+    let (rate, bias, epochs) = dying_settings(args)?;
     let seed: u64 = args.get("seed")?;
-    if !(rate > 0.0 && rate <= 10.0) {
-        return Err(CliError::Usage(format!(
-            "--learning-rate must be above 0 and at most 10, got {rate}"
-        )));
-    }
-    if !(-10.0..=10.0).contains(&bias) {
-        return Err(CliError::Usage(format!(
-            "--bias must be between -10 and 10, got {bias}"
-        )));
-    }
-    if !(1..=100).contains(&epochs) {
-        return Err(CliError::Usage(format!(
-            "--epochs must be between 1 and 100, got {epochs}"
-        )));
-    }
     let mut spec = dying_spec(|| Box::new(Relu), rate, bias);
     spec.sgd.epochs = epochs;
     let curve = experiments::run(&spec, seed).map_err(|e| CliError::Failed(e.to_string()))?;

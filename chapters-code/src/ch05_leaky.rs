@@ -8,7 +8,10 @@ use crate::activations::{
     Activation, Elu, LeakyRelu, Prelu, Relu, Rrelu, elu, elu_derivative, leaky_relu, relu,
 };
 use crate::ch03_tanh::training_chart_of;
-use crate::ch04_relu::{BIAS_SHIFT, BIAS_SHIFT_RATE, DYING_EPOCHS, DYING_SEEDS, dying_spec};
+use crate::ch04_relu::{
+    BIAS_OPTION, BIAS_SHIFT, BIAS_SHIFT_RATE, DYING_EPOCHS, DYING_SEEDS, EPOCHS_OPTION,
+    RATE_OPTION, dying_settings, dying_spec,
+};
 use crate::cli::{self, CliError, Opt, Spec};
 use crate::experiments::{
     self, COMPARISON_SEEDS, Curve, MakeActivation, PRELU_INITIAL_SLOPE, RunSpec, mean_curve,
@@ -558,24 +561,9 @@ pub const EXAMPLE: Spec = Spec {
             help: "Leaky ReLU's slope, or PReLU's initial one (-1 to 1)",
             default: Some("0.05"),
         },
-        Opt {
-            name: "learning-rate",
-            value: "R",
-            help: "the SGD learning rate (above 0, at most 10)",
-            default: Some("0.5"),
-        },
-        Opt {
-            name: "bias",
-            value: "B",
-            help: "the value every bias starts at (-10 to 10)",
-            default: Some("0"),
-        },
-        Opt {
-            name: "epochs",
-            value: "N",
-            help: "epochs to train (1 to 100)",
-            default: Some("10"),
-        },
+        RATE_OPTION,
+        BIAS_OPTION,
+        EPOCHS_OPTION,
         Opt {
             name: "seed",
             value: "S",
@@ -594,30 +582,13 @@ pub const EXAMPLE: Spec = Spec {
 pub fn run_example(args: &cli::Args) -> Result<String, CliError> {
     let unit: String = args.get("unit")?;
     let slope: f64 = args.get("slope")?;
-    let rate: f64 = args.get("learning-rate")?;
-    let bias: f64 = args.get("bias")?;
-    let epochs: usize = args.get("epochs")?;
-    let seed: u64 = args.get("seed")?;
     if !(-1.0..=1.0).contains(&slope) {
         return Err(CliError::Usage(format!(
             "--slope must be between -1 and 1, got {slope}"
         )));
     }
-    if !(rate > 0.0 && rate <= 10.0) {
-        return Err(CliError::Usage(format!(
-            "--learning-rate must be above 0 and at most 10, got {rate}"
-        )));
-    }
-    if !(-10.0..=10.0).contains(&bias) {
-        return Err(CliError::Usage(format!(
-            "--bias must be between -10 and 10, got {bias}"
-        )));
-    }
-    if !(1..=100).contains(&epochs) {
-        return Err(CliError::Usage(format!(
-            "--epochs must be between 1 and 100, got {epochs}"
-        )));
-    }
+    let (rate, bias, epochs) = dying_settings(args)?;
+    let seed: u64 = args.get("seed")?;
     // The unit's layers are made by a function pointer, which cannot capture the slope: the
     // slope travels through the networks' layers instead, set after building.
     let make: MakeActivation = match unit.as_str() {
