@@ -8,7 +8,7 @@ use crate::cli::{Args, CliError};
 use crate::plot::LineChart;
 use crate::{
     ch01_networks, ch01_vanishing, ch02_sigmoid, ch03_tanh, ch04_relu, ch05_leaky, ch06_recurrent,
-    checks,
+    ch07_modern, checks,
 };
 use std::path::{Path, PathBuf};
 
@@ -142,6 +142,34 @@ pub const FIGURES: &[Figure] = &[
         name: "ch06-memory",
         chart: ch06_recurrent::memory_chart,
     },
+    Figure {
+        name: "ch07-selu-variance",
+        chart: ch07_modern::selu_variance_chart,
+    },
+    Figure {
+        name: "ch07-selu-mean",
+        chart: ch07_modern::selu_mean_chart,
+    },
+    Figure {
+        name: "ch07-smooth",
+        chart: ch07_modern::smooth_chart,
+    },
+    Figure {
+        name: "ch07-smooth-derivatives",
+        chart: ch07_modern::smooth_derivative_chart,
+    },
+    Figure {
+        name: "ch07-residual-gradients",
+        chart: ch07_modern::residual_gradient_chart,
+    },
+    Figure {
+        name: "ch07-residual-training",
+        chart: ch07_modern::residual_training_chart,
+    },
+    Figure {
+        name: "ch07-all-training",
+        chart: ch07_modern::all_training_chart,
+    },
 ];
 
 /// A saved run of an example: the command line and what it printed.
@@ -222,6 +250,13 @@ pub const OUTPUTS: &[SavedOutput] = &[
         spec: &ch06_recurrent::EXAMPLE,
     },
     SavedOutput {
+        name: "ch07_modern",
+        example: "ch07_modern",
+        args: &[],
+        run: ch07_modern::run_example,
+        spec: &ch07_modern::EXAMPLE,
+    },
+    SavedOutput {
         name: "checks",
         example: "checks",
         args: &[],
@@ -268,7 +303,8 @@ pub fn numbers_file() -> String {
         .chain(ch03_tanh::quoted_numbers())
         .chain(ch04_relu::quoted_numbers())
         .chain(ch05_leaky::quoted_numbers())
-        .chain(ch06_recurrent::quoted_numbers());
+        .chain(ch06_recurrent::quoted_numbers())
+        .chain(ch07_modern::quoted_numbers());
     for (key, value) in all {
         s.push_str(&format!("ANCHOR: {key}\n{value}\nANCHOR_END: {key}\n"));
     }
@@ -300,6 +336,11 @@ pub const DATA: &[DataFile] = &[
         name: "activation-accuracy",
         path: "figures/data/activation-accuracy.csv",
         make: crate::activations::accuracy::comparison_csv,
+    },
+    DataFile {
+        name: "ch07-side-by-side",
+        path: "figures/data/ch07-side-by-side.csv",
+        make: ch07_modern::side_by_side_csv,
     },
     DataFile {
         name: "references",

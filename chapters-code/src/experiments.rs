@@ -320,9 +320,11 @@ pub const COMPARISON_SGD: Sgd = Sgd {
 /// The initial slope of PReLU, as He et al. (2015) start it.
 pub const PRELU_INITIAL_SLOPE: f64 = 0.25;
 
-/// The activations compared on the digits, each with the initializer made for it (Glorot for
-/// sigmoid and tanh, He for the ReLU family: ReLU, Leaky ReLU with slope 0.01, PReLU, ELU with
-/// $\alpha = 1$), and the sigmoid network with batch normalization.
+/// The activations compared on the digits, each with the initializer made for it: Glorot for
+/// sigmoid, tanh and LeCun's scaled tanh; He for the ReLU family (ReLU, Leaky ReLU with slope
+/// 0.01, PReLU, RReLU, ELU with $\alpha = 1$) and for the smooth ReLUs (softplus, GELU, SiLU);
+/// LeCun's $\mathcal{N}(0, 1/n)$ for SELU, as its self-normalization needs. Also the sigmoid
+/// network with batch normalization.
 pub fn comparison_specs() -> Vec<(&'static str, RunSpec)> {
     let spec = |activation: MakeActivation, init| RunSpec {
         hidden: COMPARISON_HIDDEN,
@@ -366,6 +368,33 @@ pub fn comparison_specs() -> Vec<(&'static str, RunSpec)> {
         (
             "elu",
             spec(|| Box::new(Elu::new(1.0).expect("alpha 1")), Init::He),
+        ),
+        (
+            "rrelu",
+            spec(|| Box::new(crate::activations::Rrelu::standard()), Init::He),
+        ),
+        (
+            "scaled_tanh",
+            spec(
+                || Box::new(crate::activations::ScaledTanh),
+                Init::GlorotUniform,
+            ),
+        ),
+        (
+            "selu",
+            spec(|| Box::new(crate::activations::Selu), Init::FanIn),
+        ),
+        (
+            "softplus",
+            spec(|| Box::new(crate::activations::Softplus), Init::He),
+        ),
+        (
+            "gelu",
+            spec(|| Box::new(crate::activations::Gelu), Init::He),
+        ),
+        (
+            "silu",
+            spec(|| Box::new(crate::activations::Silu), Init::He),
         ),
         (
             "sigmoid + batch norm",
