@@ -219,6 +219,62 @@ pub const ALL: &[Check] = &[
         measure: "relative difference of the norms, backpropagation against the product",
         run: crate::ch06_recurrent::derivations::lstm_cell_path_is_a_product_of_forget_gates,
     },
+    Check {
+        name: "truncated_normal_moments",
+        claim: "E[e^(kz); z ≤ 0] = e^(k²/2) Φ(−k), E[z; z > 0] = φ(0), E[z²; z > 0] = 1/2",
+        measure: "relative difference to quadrature",
+        run: crate::ch07_modern::derivations::truncated_normal_moments,
+    },
+    Check {
+        name: "selu_fixed_point",
+        claim: "SELU's closed-form moments for z ~ N(0, ν) match quadrature, and are (0, 1) at ν = 1",
+        measure: "absolute difference",
+        run: crate::ch07_modern::derivations::selu_fixed_point,
+    },
+    Check {
+        name: "gelu_derivative_formula",
+        claim: "GELU'(x) = Φ(x) + x φ(x)",
+        measure: "relative error against central differences (against 1e-3 below it), and \
+                  absolute difference to the library's derivative",
+        run: crate::ch07_modern::derivations::gelu_derivative_formula,
+    },
+    Check {
+        name: "silu_derivative_formula",
+        claim: "SiLU'(x) = σ(x)(1 + x σ(−x))",
+        measure: "relative error against central differences (against 1e-3 below it), and \
+                  absolute difference to the library's derivative",
+        run: crate::ch07_modern::derivations::silu_derivative_formula,
+    },
+    Check {
+        name: "softplus_derivative_is_sigmoid",
+        claim: "softplus'(x) = σ(x)",
+        measure: "relative error against central differences (against 1e-3 below it)",
+        run: crate::ch07_modern::derivations::softplus_derivative_is_sigmoid,
+    },
+    Check {
+        name: "softplus_minus_relu",
+        claim: "softplus(x) − max(0, x) = softplus(−|x|), which lies in (0, ln 2]",
+        measure: "error in ULPs of softplus(x) (infinite if the bound fails)",
+        run: crate::ch07_modern::derivations::softplus_minus_relu,
+    },
+    Check {
+        name: "swish_relu_gap",
+        claim: "max over x of |x σ(βx) − max(0, x)| = W(1/e)/β",
+        measure: "relative difference of the grid maximum to W(1/e)/β",
+        run: crate::ch07_modern::derivations::swish_relu_gap,
+    },
+    Check {
+        name: "gelu_sigmoid_approximation",
+        claim: "|x Φ(x) − x σ(1.702 x)| < 0.021 for every x",
+        measure: "largest absolute difference on [−50, 50]",
+        run: crate::ch07_modern::derivations::gelu_sigmoid_approximation,
+    },
+    Check {
+        name: "residual_block_jacobian",
+        claim: "∂h_ℓ/∂h_(ℓ−1) = s I + diag(f'(h_(ℓ−1))) W_ℓᵀ",
+        measure: "absolute error against central differences",
+        run: crate::ch07_modern::derivations::residual_block_jacobian,
+    },
 ];
 
 /// The check named `name`, if there is one.

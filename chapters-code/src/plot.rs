@@ -204,8 +204,15 @@ impl LineChart {
                     .draw_series(LineSeries::new(pts, style))
                     .map_err(err)?
             };
+            // A dashed series gets a dashed sample in the legend, so that two series of the
+            // same colour (past the palette's end) can be told apart there too.
+            let dashed = s.dashed;
             anno.label(&s.label).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+                // Two pieces that meet for a solid line and leave a gap for a dashed one.
+                let (end, start) = if dashed { (x + 7, x + 13) } else { (x + 10, x + 10) };
+                EmptyElement::at((x, y))
+                    + PathElement::new(vec![(0, 0), (end - x, 0)], color.stroke_width(2))
+                    + PathElement::new(vec![(start - x, 0), (20, 0)], color.stroke_width(2))
             });
             if s.markers {
                 chart
