@@ -48,7 +48,10 @@ fn main() {
          # `cargo bench -p chapters-code --bench activation_cost -- --save`. One run, one machine.\n\
          activation,ns_value,ns_derivative\n",
     );
-    println!("{:<12} {:>10} {:>14}", "activation", "ns/value", "ns/derivative");
+    println!(
+        "{:<12} {:>10} {:>14}",
+        "activation", "ns/value", "ns/derivative"
+    );
     for (name, act) in SIDE_BY_SIDE.iter().zip(catalog()) {
         let value = median_ns_per_element(|xs| act.values_in_place(xs));
         let derivative = median_ns_per_element(|xs| act.derivatives_in_place(xs));

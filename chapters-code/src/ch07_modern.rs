@@ -118,7 +118,11 @@ pub fn signal_configs() -> [(&'static str, fn() -> Box<dyn Activation>, Init); 4
         ("SELU, N(0, 1/n)", || Box::new(Selu), Init::FanIn),
         ("ReLU, N(0, 1/n)", || Box::new(Relu), Init::FanIn),
         ("ReLU, N(0, 2/n) (He)", || Box::new(Relu), Init::He),
-        ("ELU α = 1, N(0, 1/n)", || Box::new(Elu::new(1.0).expect("alpha 1")), Init::FanIn),
+        (
+            "ELU α = 1, N(0, 1/n)",
+            || Box::new(Elu::new(1.0).expect("alpha 1")),
+            Init::FanIn,
+        ),
     ]
 }
 
@@ -310,6 +314,10 @@ pub fn smooth_derivative_chart() -> LineChart {
     }
 }
 
+/// The bound the book states for $|x\Phi(x) - x\sigma(1.702x)|$, checked by
+/// [`derivations::gelu_sigmoid_approximation`].
+pub const GELU_GAP_BOUND: f64 = 0.021;
+
 /// The largest $|x\Phi(x) - x\sigma(1.702x)|$ over a fine grid of $[-10, 10]$ (outside it
 /// both are within $10^{-6}$ of ReLU).
 pub fn gelu_sigmoid_gap() -> f64 {
@@ -324,7 +332,10 @@ fn minimum(f: impl Fn(f64) -> f64, from: f64, to: f64) -> (f64, f64) {
     linspace(from, to, 200_001)
         .into_iter()
         .map(|x| (x, f(x)))
-        .fold((f64::NAN, f64::INFINITY), |b, p| if p.1 < b.1 { p } else { b })
+        .fold(
+            (f64::NAN, f64::INFINITY),
+            |b, p| if p.1 < b.1 { p } else { b },
+        )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -685,7 +696,11 @@ pub fn shape(name: &'static str, f: &dyn Activation) -> Shape {
     let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let bound = |v: f64| {
         if v.is_infinite() {
-            if v > 0.0 { "∞".to_string() } else { "−∞".to_string() }
+            if v > 0.0 {
+                "∞".to_string()
+            } else {
+                "−∞".to_string()
+            }
         } else {
             format_quoted(v, 3).replace('-', "−")
         }
@@ -705,10 +720,18 @@ pub fn shape(name: &'static str, f: &dyn Activation) -> Shape {
     };
     let range = format!(
         "{}{}, {}{}",
-        if lo_open || lo.is_infinite() { "(" } else { "[" },
+        if lo_open || lo.is_infinite() {
+            "("
+        } else {
+            "["
+        },
         bound(lo),
         bound(hi),
-        if hi_open || hi.is_infinite() { ")" } else { "]" },
+        if hi_open || hi.is_infinite() {
+            ")"
+        } else {
+            "]"
+        },
     );
     // Smoothness at 0: one-sided difference quotients of f' and of f'' there.
     let h = 1e-6;
@@ -723,7 +746,11 @@ pub fn shape(name: &'static str, f: &dyn Activation) -> Shape {
         Smoothness::Smooth
     };
     // Where the slope is below FLAT_SLOPE: the left and right stretches of the grid.
-    let flat_left = xs.iter().zip(&slopes).take_while(|(_, s)| s.abs() < FLAT_SLOPE).last();
+    let flat_left = xs
+        .iter()
+        .zip(&slopes)
+        .take_while(|(_, s)| s.abs() < FLAT_SLOPE)
+        .last();
     let flat_right = xs
         .iter()
         .zip(&slopes)
@@ -831,8 +858,12 @@ pub fn shape_table() -> String {
 pub fn measured_table() -> String {
     let last = experiments::COMPARISON_SGD.epochs;
     let mut t = String::from(
-        "| activation | test accuracy | epochs to a training error of 0.05 | dead units | \
+        "| activation | test accuracy | epochs to a training error of THRESHOLD | dead units | \
          ns per value | ns per derivative |\n| --- | ---: | ---: | ---: | ---: | ---: |\n",
+    )
+    .replace(
+        "THRESHOLD",
+        &format_quoted(crate::ch04_relu::SPEED_THRESHOLD, 2),
     );
     for &name in &SIDE_BY_SIDE {
         let c = comparison_mean(name);
@@ -957,8 +988,14 @@ pub fn quoted_numbers() -> Vec<(&'static str, String)> {
     vec![
         ("ch7_alpha", format!("{:.17}", c.alpha)),
         ("ch7_lambda", format!("{:.17}", c.lambda)),
-        ("ch7_alpha_published", "1.6732632423543772848170429916717".into()),
-        ("ch7_lambda_published", "1.0507009873554804934193349852946".into()),
+        (
+            "ch7_alpha_published",
+            "1.6732632423543772848170429916717".into(),
+        ),
+        (
+            "ch7_lambda_published",
+            "1.0507009873554804934193349852946".into(),
+        ),
         (
             "ch7_alpha_ulps",
             ulp_distance(c.alpha, SELU_ALPHA).to_string(),
@@ -978,7 +1015,11 @@ pub fn quoted_numbers() -> Vec<(&'static str, String)> {
         ("ch7_he_mean_last", format_quoted(m[2].mean[last], 2)),
         ("ch7_elu_var_last", format_quoted(m[3].variance[last], 2)),
         ("ch7_gelu_scale", GELU_SIGMOID_SCALE.to_string()),
-        ("ch7_gelu_gap", format_quoted(gelu_sigmoid_gap(), 2)),
+        ("ch7_gelu_gap", format_quoted(gelu_sigmoid_gap(), 3)),
+        ("ch7_gelu_bound", GELU_GAP_BOUND.to_string()),
+        ("ch7_train_images", experiments::TRAIN_IMAGES.to_string()),
+        ("ch7_epochs", experiments::COMPARISON_SGD.epochs.to_string()),
+        ("ch7_seeds", COMPARISON_SEEDS.to_string()),
         ("ch7_gelu_min_x", neg(gelu_min_x, 2)),
         ("ch7_gelu_min", neg(gelu_min, 2)),
         ("ch7_silu_min_x", neg(silu_min_x, 3)),
@@ -992,9 +1033,15 @@ pub fn quoted_numbers() -> Vec<(&'static str, String)> {
         ("ch7_res_epochs", RES_EPOCHS.to_string()),
         ("ch7_res_clip", RES_CLIP.to_string()),
         ("ch7_plain_sigmoid_first", format_quoted(g[0][0], 2)),
-        ("ch7_plain_sigmoid_last", format_quoted(g[0][RES_BLOCKS - 1], 2)),
+        (
+            "ch7_plain_sigmoid_last",
+            format_quoted(g[0][RES_BLOCKS - 1], 2),
+        ),
         ("ch7_res_sigmoid_first", format_quoted(g[1][0], 2)),
-        ("ch7_res_sigmoid_last", format_quoted(g[1][RES_BLOCKS - 1], 2)),
+        (
+            "ch7_res_sigmoid_last",
+            format_quoted(g[1][RES_BLOCKS - 1], 2),
+        ),
         ("ch7_res_relu_first", format_quoted(g[3][0], 2)),
         ("ch7_plain_relu_first", format_quoted(g[2][0], 2)),
         ("ch7_res_table", residual_table()),
@@ -1178,7 +1225,7 @@ pub fn run_example(args: &cli::Args) -> Result<String, CliError> {
 
 /// The numerical checks of the chapter's displayed equations (run by [`crate::checks`]).
 pub mod derivations {
-    use super::{GELU_SIGMOID_SCALE, swish, swish_relu_gap_constant};
+    use super::{GELU_GAP_BOUND, GELU_SIGMOID_SCALE, swish, swish_relu_gap_constant};
     use crate::activations::{
         Activation, SELU_ALPHA, SELU_LAMBDA, Sigmoid, Tanh, gelu, gelu_derivative, normal_cdf,
         normal_pdf, relu, selu, sigmoid, silu, silu_derivative, softplus,
@@ -1193,7 +1240,14 @@ pub mod derivations {
 
     fn worst(errors: impl IntoIterator<Item = f64>, tolerance: f64) -> Outcome {
         let (points, worst) = errors.into_iter().fold((0, 0.0f64), |(n, w), e| {
-            (n + 1, if e.is_nan() || w.is_nan() { f64::NAN } else { w.max(e) })
+            (
+                n + 1,
+                if e.is_nan() || w.is_nan() {
+                    f64::NAN
+                } else {
+                    w.max(e)
+                },
+            )
         });
         Outcome {
             points,
@@ -1342,7 +1396,7 @@ pub mod derivations {
         let e = linspace(-50.0, 50.0, 100_001)
             .into_iter()
             .map(|x| (gelu(x) - swish(x, GELU_SIGMOID_SCALE)).abs());
-        worst(e, 0.021)
+        worst(e, GELU_GAP_BOUND)
     }
 
     /// The Jacobian of a residual block, $\partial h_\ell / \partial h_{\ell-1} = I +
@@ -1356,10 +1410,11 @@ pub mod derivations {
                 (Box::new(Tanh), true),
                 (Box::new(Sigmoid), false),
             ] {
-                let mut net = Deep::new(3, 4, 1, 2, act, Init::GlorotNormal, shortcuts, seed)
-                    .expect("sizes");
+                let mut net =
+                    Deep::new(3, 4, 1, 2, act, Init::GlorotNormal, shortcuts, seed).expect("sizes");
                 net.biases[1].mapv_inplace(|_| 0.3);
-                let h0 = Array2::from_shape_fn((1, 4), |(_, j)| (j as f64 + seed as f64) * 0.4 - 1.0);
+                let h0 =
+                    Array2::from_shape_fn((1, 4), |(_, j)| (j as f64 + seed as f64) * 0.4 - 1.0);
                 let block = |h: &Array2<f64>| {
                     let mut a = h.clone();
                     crate::activations::apply_in_place(net.activation.as_ref(), &mut a);
@@ -1440,7 +1495,10 @@ mod tests {
     #[test]
     fn the_variance_map_has_an_attracting_fixed_point_at_one() {
         let (mean, var) = selu_moment_map(1.0);
-        assert!(mean.abs() < 1e-6 && (var - 1.0).abs() < 1e-6, "{mean} {var}");
+        assert!(
+            mean.abs() < 1e-6 && (var - 1.0).abs() < 1e-6,
+            "{mean} {var}"
+        );
         let slope = selu_map_slope();
         assert!(slope > 0.0 && slope < 1.0, "{slope}");
         for it in selu_map_iterations() {
@@ -1463,7 +1521,11 @@ mod tests {
         // He's weights keep ReLU's variance within a factor of 100, but not its mean at 0:
         // the mean stays above half the standard deviation, as for any rectified Gaussian.
         assert!(m[2].variance[last] > 0.01 && m[2].variance[last] < 100.0);
-        assert!(m[2].mean[last] > 0.5 * m[2].variance[last].sqrt(), "{:?}", m[2]);
+        assert!(
+            m[2].mean[last] > 0.5 * m[2].variance[last].sqrt(),
+            "{:?}",
+            m[2]
+        );
     }
 
     #[test]
@@ -1482,9 +1544,12 @@ mod tests {
         let s = shapes();
         for name in ["gelu", "silu"] {
             let sh = s.iter().find(|x| x.name == name).unwrap();
-            assert!(!sh.monotonic && sh.smoothness == Smoothness::Smooth, "{sh:?}");
+            assert!(
+                !sh.monotonic && sh.smoothness == Smoothness::Smooth,
+                "{sh:?}"
+            );
         }
-        assert!(gelu_sigmoid_gap() < 0.021);
+        assert!(gelu_sigmoid_gap() < GELU_GAP_BOUND);
     }
 
     #[test]
@@ -1512,14 +1577,54 @@ mod tests {
     }
 
     #[test]
+    fn the_side_by_side_tables_hold_what_the_text_says() {
+        let last = experiments::COMPARISON_SGD.epochs;
+        let epochs = |n: &str| {
+            first_at_or_below(
+                &comparison_mean(n).train_error,
+                crate::ch04_relu::SPEED_THRESHOLD,
+            )
+        };
+        // The sigmoid fails; everything else trains to a similar accuracy.
+        for &n in &SIDE_BY_SIDE {
+            let acc = comparison_mean(n).test_accuracy[last];
+            if n == "sigmoid" {
+                assert!(acc < 0.2, "{n}: {acc}");
+            } else {
+                assert!(acc > 0.8, "{n}: {acc}");
+            }
+        }
+        // ELU and SELU get there first; tanh is slower than ReLU; softplus never does.
+        let fastest = epochs("elu").unwrap().max(epochs("selu").unwrap());
+        for &n in &SIDE_BY_SIDE {
+            if !["elu", "selu"].contains(&n) {
+                assert!(epochs(n).is_none_or(|e| e > fastest), "{n}");
+            }
+        }
+        assert!(epochs("tanh").unwrap() > epochs("relu").unwrap());
+        assert!(epochs("softplus").is_none());
+        // Only ReLU has dead units at the end.
+        for &n in &SIDE_BY_SIDE {
+            let dead = comparison_mean(n).dead[last];
+            assert_eq!(dead > 0.0, n == "relu", "{n}: {dead}");
+        }
+        // Two orders of magnitude between ReLU's cost and GELU's, in the committed run.
+        assert!(cost("gelu").unwrap().0 > 100.0 * cost("relu").unwrap().0);
+        // And the catalog is in the order of the names.
+        for (n, a) in SIDE_BY_SIDE.iter().zip(catalog()) {
+            assert!(a.name().starts_with(n), "{n} {}", a.name());
+        }
+    }
+
+    #[test]
     fn shortcuts_carry_the_gradient_that_the_plain_sigmoid_network_loses() {
         let g = residual_gradients();
         // Plain sigmoid: the first block's gradient is many orders below the last's.
         assert!(g[0][0] < 1e-10 * g[0][RES_BLOCKS - 1], "{:?}", g[0]);
         // With shortcuts, within a factor of 10 everywhere.
-        let (lo, hi) = g[1]
-            .iter()
-            .fold((f64::INFINITY, 0.0f64), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+        let (lo, hi) = g[1].iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
         assert!(hi < 10.0 * lo, "{:?}", g[1]);
         // ReLU with He's weights and shortcuts: the gradient explodes instead.
         assert!(g[3][0] > 1e3 * g[2][0], "{:?} {:?}", g[2], g[3]);

@@ -209,7 +209,11 @@ impl LineChart {
             let dashed = s.dashed;
             anno.label(&s.label).legend(move |(x, y)| {
                 // Two pieces that meet for a solid line and leave a gap for a dashed one.
-                let (end, start) = if dashed { (x + 7, x + 13) } else { (x + 10, x + 10) };
+                let (end, start) = if dashed {
+                    (x + 7, x + 13)
+                } else {
+                    (x + 10, x + 10)
+                };
                 EmptyElement::at((x, y))
                     + PathElement::new(vec![(0, 0), (end - x, 0)], color.stroke_width(2))
                     + PathElement::new(vec![(start - x, 0), (20, 0)], color.stroke_width(2))

@@ -318,6 +318,94 @@ pub const ALL: &[Reference] = &[
         arxiv: Some("1412.6980"),
         ..work("kingma2015", "Kingma and Ba 2015", 2015)
     },
+    Reference {
+        authors: "Günter Klambauer, Thomas Unterthiner, Andreas Mayr and Sepp Hochreiter",
+        title: "Self-normalizing neural networks",
+        venue: "*Advances in Neural Information Processing Systems 30 (NIPS)*, 971–980",
+        arxiv: Some("1706.02515"),
+        note: Some(
+            "The paper gives the closed forms of SELU's constants and their values to four \
+             decimals; the 32-digit values are in the authors' code, `selu.py` of \
+             github.com/bioinf-jku/SNNs.",
+        ),
+        milestone: Some("SELU, self-normalizing"),
+        ..work(
+            "klambauer2017",
+            "Klambauer, Unterthiner, Mayr and Hochreiter 2017",
+            2017,
+        )
+    },
+    Reference {
+        authors: "Dan Hendrycks and Kevin Gimpel",
+        title: "Gaussian error linear units (GELUs)",
+        venue: "arXiv preprint (revised to 2020)",
+        arxiv: Some("1606.08415"),
+        milestone: Some("GELU"),
+        ..work("hendrycks2016", "Hendrycks and Gimpel 2016", 2016)
+    },
+    Reference {
+        authors: "Stefan Elfwing, Eiji Uchibe and Kenji Doya",
+        title: "Sigmoid-weighted linear units for neural network function approximation in \
+                reinforcement learning",
+        venue: "*Neural Networks* 107, 3–11",
+        doi: Some("10.1016/j.neunet.2017.12.012"),
+        arxiv: Some("1702.03118"),
+        ..work("elfwing2018", "Elfwing, Uchibe and Doya 2018", 2018)
+    },
+    Reference {
+        authors: "Prajit Ramachandran, Barret Zoph and Quoc V. Le",
+        title: "Searching for activation functions",
+        venue: "*ICLR Workshop*",
+        arxiv: Some("1710.05941"),
+        milestone: Some("Swish found by search"),
+        ..work("ramachandran2017", "Ramachandran, Zoph and Le 2017", 2017)
+    },
+    Reference {
+        authors: "Rupesh K. Srivastava, Klaus Greff and Jürgen Schmidhuber",
+        title: "Highway networks",
+        venue: "*ICML Deep Learning Workshop*",
+        arxiv: Some("1505.00387"),
+        ..work(
+            "srivastava2015",
+            "Srivastava, Greff and Schmidhuber 2015",
+            2015,
+        )
+    },
+    Reference {
+        authors: "Kaiming He, Xiangyu Zhang, Shaoqing Ren and Jian Sun",
+        title: "Deep residual learning for image recognition",
+        venue: "*Proceedings of the IEEE Conference on Computer Vision and Pattern Recognition \
+                (CVPR)*, 770–778",
+        doi: Some("10.1109/CVPR.2016.90"),
+        arxiv: Some("1512.03385"),
+        milestone: Some("residual connections"),
+        ..work("he2016", "He, Zhang, Ren and Sun 2016", 2016)
+    },
+    Reference {
+        authors: "Kaiming He, Xiangyu Zhang, Shaoqing Ren and Jian Sun",
+        title: "Identity mappings in deep residual networks",
+        venue: "*European Conference on Computer Vision (ECCV)*, LNCS 9908, 630–645",
+        doi: Some("10.1007/978-3-319-46493-0_38"),
+        arxiv: Some("1603.05027"),
+        ..work("he2016identity", "He, Zhang, Ren and Sun 2016b", 2016)
+    },
+    Reference {
+        authors: "Jacob Devlin, Ming-Wei Chang, Kenton Lee and Kristina Toutanova",
+        title: "BERT: pre-training of deep bidirectional transformers for language understanding",
+        venue: "*Proceedings of NAACL-HLT 2019*, 4171–4186",
+        doi: Some("10.18653/v1/N19-1423"),
+        arxiv: Some("1810.04805"),
+        note: Some("Section 3 and appendix A.2: a GELU activation rather than ReLU."),
+        ..work("devlin2019", "Devlin, Chang, Lee and Toutanova 2019", 2019)
+    },
+    Reference {
+        authors: "Mingxing Tan and Quoc V. Le",
+        title: "EfficientNet: rethinking model scaling for convolutional neural networks",
+        venue: "*Proceedings of the 36th International Conference on Machine Learning (ICML)*, \
+                PMLR 97, 6105–6114",
+        arxiv: Some("1905.11946"),
+        ..work("tan2019", "Tan and Le 2019", 2019)
+    },
 ];
 
 /// The reference with this key.
@@ -365,7 +453,7 @@ pub fn milestones() -> Vec<&'static Reference> {
 }
 
 /// Width and height of the timeline, in SVG pixels.
-pub const TIMELINE_SIZE: (u32, u32) = (720, 620);
+pub const TIMELINE_SIZE: (u32, u32) = (720, 720);
 
 /// The timeline of the history: one row per milestone, a dot at its year and its label.
 ///
@@ -381,7 +469,7 @@ pub fn timeline_svg() -> Result<String, PlotError> {
         let rows = events.len() as f64;
         let mut chart = ChartBuilder::on(&root)
             .caption(
-                "From the logit to the LSTM: the works the book follows",
+                "From the logit to residual networks: the works the book follows",
                 ("sans-serif", 20),
             )
             .margin(12)

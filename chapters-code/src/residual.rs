@@ -184,7 +184,10 @@ impl Deep {
                 let best = row
                     .iter()
                     .enumerate()
-                    .fold((0, f64::NEG_INFINITY), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
+                    .fold(
+                        (0, f64::NEG_INFINITY),
+                        |b, (i, &v)| if v > b.1 { (i, v) } else { b },
+                    );
                 best.0 == **label
             })
             .count();
@@ -416,10 +419,7 @@ mod tests {
                 clip: Some(0.0),
                 ..t
             },
-            Training {
-                batch_size: 0,
-                ..t
-            },
+            Training { batch_size: 0, ..t },
         ] {
             assert!(train(&mut net, &data, &bad).is_err());
         }
