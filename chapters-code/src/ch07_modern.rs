@@ -8,7 +8,7 @@ use crate::activations::{
 };
 use crate::cli::{self, CliError, Opt, Spec};
 use crate::experiments::{
-    self, COMPARISON_SEEDS, comparison_mean, first_at_or_below, parallel_map, split,
+    self, COMPARISON_SEEDS, MakeActivation, comparison_mean, first_at_or_below, parallel_map, split,
 };
 use crate::network::init::Init;
 use crate::numerics::{format_quoted, linspace, normal_expectation, ulp_distance};
@@ -113,7 +113,7 @@ pub const SIGNAL_BATCH: usize = 1000;
 pub const SIGNAL_SEEDS: u64 = 3;
 
 /// The networks of the signal experiment: a label, the activation and the initializer.
-pub fn signal_configs() -> [(&'static str, fn() -> Box<dyn Activation>, Init); 4] {
+pub fn signal_configs() -> [(&'static str, MakeActivation, Init); 4] {
     [
         ("SELU, N(0, 1/n)", || Box::new(Selu), Init::FanIn),
         ("ReLU, N(0, 1/n)", || Box::new(Relu), Init::FanIn),
@@ -985,7 +985,7 @@ pub fn quoted_numbers() -> Vec<(&'static str, String)> {
     let (gelu_min_x, gelu_min) = minimum(gelu, -3.0, 0.0);
     let (silu_min_x, silu_min) = minimum(silu, -3.0, 0.0);
     let neg = |v: f64, d: usize| format_quoted(v, d).replace('-', "−");
-    vec![
+    let numbers: Vec<(&'static str, String)> = vec![
         ("ch7_alpha", format!("{:.17}", c.alpha)),
         ("ch7_lambda", format!("{:.17}", c.lambda)),
         (
@@ -1061,7 +1061,12 @@ pub fn quoted_numbers() -> Vec<(&'static str, String)> {
             "ch7_ex_elu_layers",
             (exercises::elu_variances(ELU_FLOOR).len() - 1).to_string(),
         ),
-    ]
+    ];
+    // The tables end with a newline; the numbers file adds its own.
+    numbers
+        .into_iter()
+        .map(|(k, v)| (k, v.trim_end().to_string()))
+        .collect()
 }
 
 /// The variance exercise 1 follows ELU's map down to.
@@ -1483,7 +1488,6 @@ pub mod exercises {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::activations::elu;
 
     #[test]
     fn our_selu_constants_are_the_published_ones_to_the_last_bits() {

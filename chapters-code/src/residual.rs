@@ -367,9 +367,9 @@ mod tests {
                         let fd = difference(&mut net, &x, &labels, |n| &mut n.weights[l][idx]);
                         assert!((g - fd).abs() <= 1e-7 * fd.abs().max(1e-3), "{l} {idx:?}");
                     }
-                    for i in 0..db[l].len() {
+                    for (i, &g) in db[l].iter().enumerate() {
                         let fd = difference(&mut net, &x, &labels, |n| &mut n.biases[l][i]);
-                        assert!((db[l][i] - fd).abs() <= 1e-7 * fd.abs().max(1e-3));
+                        assert!((g - fd).abs() <= 1e-7 * fd.abs().max(1e-3));
                     }
                 }
             }
