@@ -1057,6 +1057,11 @@ pub fn quoted_numbers() -> Vec<(&'static str, String)> {
         ("ch7_shape_table", shape_table()),
         ("ch7_measured_table", measured_table()),
         ("ch7_flat_slope", FLAT_SLOPE.to_string()),
+        ("ch7_ex_elu_floor", ELU_FLOOR.to_string()),
+        (
+            "ch7_ex_elu_first",
+            format_quoted(exercises::elu_variances(ELU_FLOOR)[1], 3),
+        ),
         (
             "ch7_ex_elu_layers",
             (exercises::elu_variances(ELU_FLOOR).len() - 1).to_string(),
