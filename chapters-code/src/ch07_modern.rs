@@ -217,7 +217,7 @@ pub fn selu_variance_chart() -> LineChart {
         x_label: signal_x_label(),
         y_label: "variance (log scale)".into(),
         x_range: (1.0, SIGNAL_LAYERS as f64),
-        y_axis: YAxis::Log(1e-12, 1e3),
+        y_axis: YAxis::Log(1e-18, 1e3),
         series,
         legend: Corner::LowerLeft,
     }
@@ -299,7 +299,7 @@ pub fn smooth_derivative_chart() -> LineChart {
     let xs = linspace(-6.0, 4.0, 1001);
     let curve = |f: &dyn Fn(f64) -> f64| xs.iter().map(|&x| (x, f(x))).collect();
     LineChart {
-        title: "Their derivatives".into(),
+        title: "Derivatives of ReLU, softplus, GELU and SiLU".into(),
         x_label: "x".into(),
         y_label: "f'(x)".into(),
         x_range: (-6.0, 4.0),
@@ -528,7 +528,7 @@ pub struct ResSummary {
     pub diverged: usize,
     /// The mean training error after each epoch over the runs that finished (empty if none).
     pub train_error: Vec<f64>,
-    /// The largest gradient norm seen in any step of any run.
+    /// The largest finite gradient norm seen in any step of any run.
     pub largest_norm: f64,
     /// The fraction of steps whose gradient norm exceeded the clip (0 without clipping).
     pub clipped: f64,
@@ -551,7 +551,11 @@ pub fn residual_summaries() -> Vec<ResSummary> {
                     })
                     .collect()
             };
-            let norms = runs.iter().flat_map(|r| r.gradient_norms.iter().copied());
+            // The step that diverged has no finite norm: the largest before it.
+            let norms = runs
+                .iter()
+                .flat_map(|r| r.gradient_norms.iter().copied())
+                .filter(|n| n.is_finite());
             let steps = runs.iter().map(|r| r.gradient_norms.len()).sum::<usize>();
             let over = match c.clip {
                 Some(clip) => runs
@@ -605,7 +609,7 @@ pub fn residual_training_chart() -> LineChart {
 /// The residual table: per config, the divergences, the final error and the largest norm.
 pub fn residual_table() -> String {
     let mut t = String::from(
-        "| network | runs that diverged | training error after the last epoch | largest \
+        "| network | runs that diverged | training error after the last epoch | largest finite \
          gradient norm | steps clipped |\n| --- | ---: | ---: | ---: | ---: |\n",
     );
     for (c, s) in RES_CONFIGS.iter().zip(residual_summaries()) {
@@ -684,29 +688,13 @@ pub struct Shape {
 /// Below this slope the table counts an activation as flat (saturated).
 pub const FLAT_SLOPE: f64 = 1e-3;
 
-// ANCHOR: shape
-/// Measures the shape of `f` on a grid of $[-20, 20]$ and at the infinities.
-pub fn shape(name: &'static str, f: &dyn Activation) -> Shape {
-    let xs = linspace(-20.0, 20.0, 40_001);
-    let values: Vec<f64> = xs.iter().map(|&x| f.value(x)).collect();
-    let slopes: Vec<f64> = xs.iter().map(|&x| f.derivative(x)).collect();
-    // The range: the infinities' limits, unless the grid goes beyond them.
+/// The range of `f` as text, from its values on the grid and its limits at the infinities: a
+/// bound is attained inside the grid (a minimum like GELU's), or it is the limit at an
+/// infinity, attained only where the function is constant there (ReLU's 0).
+fn range_text(f: &dyn Activation, values: &[f64]) -> String {
     let (low_inf, high_inf) = (f.value(f64::NEG_INFINITY), f.value(f64::INFINITY));
     let low = values.iter().copied().fold(f64::INFINITY, f64::min);
     let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let bound = |v: f64| {
-        if v.is_infinite() {
-            if v > 0.0 {
-                "∞".to_string()
-            } else {
-                "−∞".to_string()
-            }
-        } else {
-            format_quoted(v, 3).replace('-', "−")
-        }
-    };
-    // A bound is attained inside the grid (a minimum like GELU's), or it is the limit at an
-    // infinity, attained only where the function is constant there (ReLU's 0).
     let flat_at = |x: f64| f.derivative(x) == 0.0;
     let (lo, lo_open) = if low < low_inf {
         (low, false)
@@ -718,62 +706,67 @@ pub fn shape(name: &'static str, f: &dyn Activation) -> Shape {
     } else {
         (high_inf, !flat_at(20.0))
     };
-    let range = format!(
+    let bound = |v: f64| match v {
+        f64::INFINITY => "∞".to_string(),
+        f64::NEG_INFINITY => "−∞".to_string(),
+        _ => format_quoted(v, 3).replace('-', "−"),
+    };
+    let open = |o: bool, v: f64| o || v.is_infinite();
+    format!(
         "{}{}, {}{}",
-        if lo_open || lo.is_infinite() {
-            "("
-        } else {
-            "["
-        },
+        if open(lo_open, lo) { "(" } else { "[" },
         bound(lo),
         bound(hi),
-        if hi_open || hi.is_infinite() {
-            ")"
-        } else {
-            "]"
-        },
-    );
-    // Smoothness at 0: one-sided difference quotients of f' and of f'' there.
-    let h = 1e-6;
-    let d = |x: f64| f.derivative(x);
+        if open(hi_open, hi) { ")" } else { "]" },
+    )
+}
+
+/// Where the slope is below [`FLAT_SLOPE`], as text: the stretches at the grid's two ends.
+fn flat_text(xs: &[f64], slopes: &[f64]) -> String {
+    let flat = |pairs: &mut dyn Iterator<Item = (&f64, &f64)>| {
+        pairs
+            .take_while(|(_, s)| s.abs() < FLAT_SLOPE)
+            .last()
+            .map(|(x, _)| *x)
+    };
+    let left = flat(&mut xs.iter().zip(slopes));
+    let right = flat(&mut xs.iter().zip(slopes).rev());
+    let edge = |x: f64| format_quoted(x, 2).replace('-', "−");
+    match (left, right) {
+        (None, None) => "nowhere".to_string(),
+        (Some(l), None) => format!("x < {}", edge(l)),
+        (None, Some(r)) => format!("x > {}", edge(r)),
+        (Some(l), Some(r)) => format!("|x| > {}", edge(r.max(-l))),
+    }
+}
+
+// ANCHOR: shape
+/// Measures the shape of `f` on a grid of $[-20, 20]$ and at the infinities.
+pub fn shape(name: &'static str, f: &dyn Activation) -> Shape {
+    let xs = linspace(-20.0, 20.0, 40_001);
+    let values: Vec<f64> = xs.iter().map(|&x| f.value(x)).collect();
+    let slopes: Vec<f64> = xs.iter().map(|&x| f.derivative(x)).collect();
+    // Smoothness at 0, where every activation of the book has its kink if it has one: the
+    // jump of f' and of f'' between one-sided difference quotients.
+    let (h, d) = (1e-6, |x: f64| f.derivative(x));
     let jump1 = (d(h) - d(-h)).abs();
     let jump2 = ((d(2.0 * h) - d(h)) / h - (d(-h) - d(-2.0 * h)) / h).abs();
-    let smoothness = if jump1 > 1e-3 {
-        Smoothness::Kink
-    } else if jump2 > 1e-2 {
-        Smoothness::OnceDifferentiable
-    } else {
-        Smoothness::Smooth
+    let smoothness = match (jump1 > 1e-3, jump2 > 1e-2) {
+        (true, _) => Smoothness::Kink,
+        (false, true) => Smoothness::OnceDifferentiable,
+        (false, false) => Smoothness::Smooth,
     };
-    // Where the slope is below FLAT_SLOPE: the left and right stretches of the grid.
-    let flat_left = xs
-        .iter()
-        .zip(&slopes)
-        .take_while(|(_, s)| s.abs() < FLAT_SLOPE)
-        .last();
-    let flat_right = xs
-        .iter()
-        .zip(&slopes)
-        .rev()
-        .take_while(|(_, s)| s.abs() < FLAT_SLOPE)
-        .last();
-    let edge = |x: f64| format_quoted(x, 2).replace('-', "−");
-    let flat = match (flat_left, flat_right) {
-        (None, None) => "nowhere".to_string(),
-        (Some((l, _)), None) => format!("x < {}", edge(*l)),
-        (None, Some((r, _))) => format!("x > {}", edge(*r)),
-        (Some((l, _)), Some((r, _))) => format!("|x| > {}", edge(r.max(-l))),
-    };
+    // A dead unit needs a slope of exactly 0 on a whole side.
+    let (negative, positive) = (&slopes[..20_000], &slopes[20_001..]);
     Shape {
         name,
-        range,
+        range: range_text(f, &values),
         mean_output: normal_expectation(|x| f.value(x)),
         monotonic: slopes.iter().all(|&s| s >= 0.0),
         smoothness,
         max_derivative: slopes.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        flat,
-        zero_slope: slopes[..20_000].iter().all(|&s| s == 0.0)
-            || slopes[20_001..].iter().all(|&s| s == 0.0),
+        flat: flat_text(&xs, &slopes),
+        zero_slope: negative.iter().all(|&s| s == 0.0) || positive.iter().all(|&s| s == 0.0),
     }
 }
 // ANCHOR_END: shape

@@ -395,7 +395,9 @@ pub const ALL: &[Reference] = &[
         venue: "*Proceedings of NAACL-HLT 2019*, 4171–4186",
         doi: Some("10.18653/v1/N19-1423"),
         arxiv: Some("1810.04805"),
-        note: Some("Section 3 and appendix A.2: a GELU activation rather than ReLU."),
+        note: Some(
+            "Appendix A.2 (the pre-training procedure): a GELU activation rather than ReLU.",
+        ),
         ..work("devlin2019", "Devlin, Chang, Lee and Toutanova 2019", 2019)
     },
     Reference {
