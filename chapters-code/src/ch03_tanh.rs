@@ -16,7 +16,7 @@ use crate::experiments::{self, COMPARISON_SEEDS, comparison_mean};
 use crate::network::init::Init;
 use crate::network::stats::layer_stats;
 use crate::numerics::{format_quoted, linspace, normal_expectation};
-use crate::plot::{Corner, LineChart, Series, YAxis};
+use crate::plot::{Corner, LineChart, Series, YAxis, per_layer};
 use std::fmt::Write as _;
 
 /// tanh and the sigmoid with their derivatives.
@@ -76,14 +76,6 @@ pub fn deep_stats(act: fn() -> Box<dyn Activation>) -> DeepStats {
         }
     }
     s
-}
-
-fn per_layer(values: &[f64]) -> Vec<(f64, f64)> {
-    values
-        .iter()
-        .enumerate()
-        .map(|(l, &v)| ((l + 1) as f64, v))
-        .collect()
 }
 
 fn layer_axis() -> String {

@@ -16,7 +16,7 @@ use crate::experiments::{
 use crate::network::init::{Biases, Init};
 use crate::network::train::{Sgd, TrainError};
 use crate::numerics::{format_quoted, linspace};
-use crate::plot::{Corner, LineChart, Series, YAxis};
+use crate::plot::{Corner, LineChart, Series, YAxis, per_layer};
 use ndarray::Array2;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -118,14 +118,6 @@ pub fn sparsity() -> (Vec<f64>, Vec<f64>) {
 
 fn comparison_mean_of(name: &str) -> Curve {
     experiments::comparison_mean(name)
-}
-
-fn per_layer(values: &[f64]) -> Vec<(f64, f64)> {
-    values
-        .iter()
-        .enumerate()
-        .map(|(l, &v)| ((l + 1) as f64, v))
-        .collect()
 }
 
 /// The fraction of exact zeros per layer, before and after training.

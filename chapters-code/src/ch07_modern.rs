@@ -12,7 +12,7 @@ use crate::experiments::{
 };
 use crate::network::init::Init;
 use crate::numerics::{format_quoted, linspace, normal_expectation, ulp_distance};
-use crate::plot::{Corner, LineChart, Series, YAxis};
+use crate::plot::{Corner, LineChart, Series, YAxis, per_layer};
 use crate::residual::{self, Deep, Training, block_gradient_norms};
 use ndarray::Array2;
 use rand::SeedableRng;
@@ -189,14 +189,6 @@ pub fn signal_moments() -> &'static [LayerMoments] {
             })
             .collect()
     })
-}
-
-fn per_layer(values: &[f64]) -> Vec<(f64, f64)> {
-    values
-        .iter()
-        .enumerate()
-        .map(|(l, &v)| ((l + 1) as f64, v))
-        .collect()
 }
 
 fn signal_x_label() -> String {

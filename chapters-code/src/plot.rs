@@ -56,6 +56,15 @@ impl Series {
     }
 }
 
+/// The points of a per-layer curve: `values[l]` at layer `l + 1`, counting from the input.
+pub fn per_layer(values: &[f64]) -> Vec<(f64, f64)> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(l, &v)| ((l + 1) as f64, v))
+        .collect()
+}
+
 /// How the vertical axis is scaled.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum YAxis {
