@@ -16,7 +16,7 @@ use crate::experiments::{self, COMPARISON_SEEDS, comparison_mean};
 use crate::network::init::Init;
 use crate::network::stats::layer_stats;
 use crate::numerics::{format_quoted, linspace, normal_expectation};
-use crate::plot::{Corner, LineChart, Series, YAxis, per_layer};
+use crate::plot::{Corner, LineChart, Series, YAxis, per_epoch, per_layer};
 use std::fmt::Write as _;
 
 /// tanh and the sigmoid with their derivatives.
@@ -152,15 +152,7 @@ pub fn training_chart_of(names: &[&str], title: &str) -> LineChart {
         .iter()
         .map(|&name| {
             let c = comparison_mean(name);
-            Series::line(
-                name,
-                c.train_error
-                    .iter()
-                    .enumerate()
-                    .map(|(e, &v)| (e as f64, v))
-                    .collect(),
-            )
-            .with_markers()
+            Series::line(name, per_epoch(&c.train_error)).with_markers()
         })
         .collect();
     LineChart {

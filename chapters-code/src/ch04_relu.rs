@@ -15,8 +15,8 @@ use crate::experiments::{
 };
 use crate::network::init::{Biases, Init};
 use crate::network::train::{Sgd, TrainError};
-use crate::numerics::{format_quoted, linspace};
-use crate::plot::{Corner, LineChart, Series, YAxis, per_layer};
+use crate::numerics::{format_quoted, geometric_mean, linspace};
+use crate::plot::{Corner, LineChart, Series, YAxis, per_epoch, per_layer};
 use ndarray::Array2;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -211,14 +211,6 @@ pub fn bias_shift_curve() -> &'static Curve {
     })
 }
 
-fn per_epoch(values: &[f64]) -> Vec<(f64, f64)> {
-    values
-        .iter()
-        .enumerate()
-        .map(|(e, &v)| (e as f64, v))
-        .collect()
-}
-
 /// Dead units per epoch for each learning rate, and for the shifted biases.
 pub fn dying_chart() -> LineChart {
     let mut series: Vec<Series> = DYING_RATES
@@ -345,10 +337,7 @@ pub fn signals(relu: bool) -> &'static [Signal] {
             .map(|per_init| {
                 let geometric = |pick: fn(&Signal) -> &Vec<f64>| -> Vec<f64> {
                     (0..SIGNAL_LAYERS)
-                        .map(|l| {
-                            let logs: f64 = per_init.iter().map(|s| pick(s)[l].ln()).sum();
-                            (logs / per_init.len() as f64).exp()
-                        })
+                        .map(|l| geometric_mean(per_init.iter().map(|s| pick(s)[l])))
                         .collect()
                 };
                 Signal {

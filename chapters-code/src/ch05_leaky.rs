@@ -19,7 +19,7 @@ use crate::experiments::{
 };
 use crate::network::train::{Sgd, TrainError};
 use crate::numerics::{format_quoted, linspace};
-use crate::plot::{Corner, LineChart, Series, YAxis};
+use crate::plot::{Corner, LineChart, Series, YAxis, per_epoch};
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
@@ -187,14 +187,6 @@ pub fn sweep_table() -> String {
 /// The shifted-bias runs as a Markdown table.
 pub fn shift_table() -> String {
     table_rows(&SHIFT_SLOPES, shifted())
-}
-
-fn per_epoch(values: &[f64]) -> Vec<(f64, f64)> {
-    values
-        .iter()
-        .enumerate()
-        .map(|(e, &v)| (e as f64, v))
-        .collect()
 }
 
 /// Inactive units per epoch for every slope of the sweep whose runs all finished.

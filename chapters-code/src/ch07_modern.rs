@@ -11,8 +11,8 @@ use crate::experiments::{
     self, COMPARISON_SEEDS, MakeActivation, comparison_mean, first_at_or_below, parallel_map, split,
 };
 use crate::network::init::Init;
-use crate::numerics::{format_quoted, linspace, normal_expectation, ulp_distance};
-use crate::plot::{Corner, LineChart, Series, YAxis, per_layer};
+use crate::numerics::{format_quoted, geometric_mean, linspace, normal_expectation, ulp_distance};
+use crate::plot::{Corner, LineChart, Series, YAxis, per_epoch, per_layer};
 use crate::residual::{self, Deep, Training, block_gradient_norms};
 use ndarray::Array2;
 use rand::SeedableRng;
@@ -176,16 +176,13 @@ pub fn signal_moments() -> &'static [LayerMoments] {
             layer_moments(make().as_ref(), init, seed)
         });
         runs.chunks(SIGNAL_SEEDS as usize)
-            .map(|per| {
-                let k = per.len() as f64;
-                LayerMoments {
-                    mean: (0..SIGNAL_LAYERS)
-                        .map(|l| per.iter().map(|m| m.mean[l]).sum::<f64>() / k)
-                        .collect(),
-                    variance: (0..SIGNAL_LAYERS)
-                        .map(|l| (per.iter().map(|m| m.variance[l].ln()).sum::<f64>() / k).exp())
-                        .collect(),
-                }
+            .map(|per| LayerMoments {
+                mean: (0..SIGNAL_LAYERS)
+                    .map(|l| per.iter().map(|m| m.mean[l]).sum::<f64>() / per.len() as f64)
+                    .collect(),
+                variance: (0..SIGNAL_LAYERS)
+                    .map(|l| geometric_mean(per.iter().map(|m| m.variance[l])))
+                    .collect(),
             })
             .collect()
     })
@@ -456,10 +453,7 @@ pub fn residual_gradients() -> &'static [Vec<f64>] {
             .chunks(RES_SEEDS as usize)
             .map(|per| {
                 (0..RES_BLOCKS)
-                    .map(|l| {
-                        let logs: f64 = per.iter().map(|n| n[l].ln()).sum();
-                        (logs / per.len() as f64).exp()
-                    })
+                    .map(|l| geometric_mean(per.iter().map(|n| n[l])))
                     .collect()
             })
             .collect()
@@ -573,17 +567,7 @@ pub fn residual_training_chart() -> LineChart {
         .iter()
         .zip(residual_summaries())
         .filter(|(_, s)| !s.train_error.is_empty())
-        .map(|(c, s)| {
-            Series::line(
-                c.label,
-                s.train_error
-                    .iter()
-                    .enumerate()
-                    .map(|(e, &v)| (e as f64, v))
-                    .collect(),
-            )
-            .with_markers()
-        })
+        .map(|(c, s)| Series::line(c.label, per_epoch(&s.train_error)).with_markers())
         .collect();
     LineChart {
         title: format!("Training {RES_TRAIN_BLOCKS} blocks on the digits"),
@@ -897,41 +881,19 @@ pub fn side_by_side_csv() -> String {
     s
 }
 
-/// Training error on the digits for every activation of the book.
+/// Training error on the digits for every activation of the book: chapter 3's chart of the
+/// comparison runs, without markers, and the second six lines dashed (the palette has six
+/// colours).
 pub fn all_training_chart() -> LineChart {
-    let series = SIDE_BY_SIDE
-        .iter()
-        .enumerate()
-        .map(|(i, &name)| {
-            let c = comparison_mean(name);
-            let s = Series::line(
-                name,
-                c.train_error
-                    .iter()
-                    .enumerate()
-                    .map(|(e, &v)| (e as f64, v))
-                    .collect(),
-            );
-            // The palette has six colours: the second six are dashed.
-            if i >= crate::plot::PALETTE.len() {
-                s.dashed()
-            } else {
-                s
-            }
-        })
-        .collect();
-    LineChart {
-        title: "Every activation of the book on the same network".into(),
-        x_label: format!(
-            "epoch (five hidden layers of 64; {} training digits; mean of {COMPARISON_SEEDS} seeds)",
-            experiments::TRAIN_IMAGES
-        ),
-        y_label: "training error".into(),
-        x_range: (0.0, experiments::COMPARISON_SGD.epochs as f64),
-        y_axis: YAxis::Linear(0.0, 1.0),
-        series,
-        legend: Corner::UpperRight,
+    let mut chart = crate::ch03_tanh::training_chart_of(
+        &SIDE_BY_SIDE,
+        "Every activation of the book on the same network",
+    );
+    for (i, s) in chart.series.iter_mut().enumerate() {
+        s.markers = false;
+        s.dashed = i >= crate::plot::PALETTE.len();
     }
+    chart
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -970,6 +932,7 @@ pub fn quoted_numbers() -> Vec<(&'static str, String)> {
     let (gelu_min_x, gelu_min) = minimum(gelu, -3.0, 0.0);
     let (silu_min_x, silu_min) = minimum(silu, -3.0, 0.0);
     let neg = |v: f64, d: usize| format_quoted(v, d).replace('-', "−");
+    let elu = exercises::elu_variances(ELU_FLOOR);
     let numbers: Vec<(&'static str, String)> = vec![
         ("ch7_alpha", format!("{:.17}", c.alpha)),
         ("ch7_lambda", format!("{:.17}", c.lambda)),
@@ -1043,14 +1006,8 @@ pub fn quoted_numbers() -> Vec<(&'static str, String)> {
         ("ch7_measured_table", measured_table()),
         ("ch7_flat_slope", FLAT_SLOPE.to_string()),
         ("ch7_ex_elu_floor", ELU_FLOOR.to_string()),
-        (
-            "ch7_ex_elu_first",
-            format_quoted(exercises::elu_variances(ELU_FLOOR)[1], 3),
-        ),
-        (
-            "ch7_ex_elu_layers",
-            (exercises::elu_variances(ELU_FLOOR).len() - 1).to_string(),
-        ),
+        ("ch7_ex_elu_first", format_quoted(elu[1], 3)),
+        ("ch7_ex_elu_layers", (elu.len() - 1).to_string()),
     ];
     // The tables end with a newline; the numbers file adds its own.
     numbers
@@ -1228,7 +1185,8 @@ pub mod derivations {
     use crate::checks::Outcome;
     use crate::network::init::Init;
     use crate::numerics::{
-        central_difference, difference_step, linspace, normal_expectation, relative_difference,
+        central_difference, difference_step, linspace, normal_expectation,
+        normal_expectation_between, relative_difference,
     };
     use crate::residual::Deep;
     use ndarray::Array2;
@@ -1255,20 +1213,8 @@ pub mod derivations {
     /// $\mathbb{E}[z;\, z > 0] = \varphi(0)$, $\mathbb{E}[z^2;\, z > 0] = \tfrac12$, against
     /// quadrature.
     pub fn truncated_normal_moments() -> Outcome {
-        // The integrand jumps at 0: integrate over the half-line itself, by the trapezoidal
-        // rule on [-12, 0].
-        let below_zero = |g: &dyn Fn(f64) -> f64| {
-            let n = 24_000;
-            let h = 12.0 / n as f64;
-            (0..=n)
-                .map(|i| {
-                    let x = -12.0 + i as f64 * h;
-                    let w = if i == 0 || i == n { 0.5 } else { 1.0 };
-                    w * g(x) * normal_pdf(x)
-                })
-                .sum::<f64>()
-                * h
-        };
+        // The integrand jumps at 0: integrate over the half-line itself.
+        let below_zero = |g: &dyn Fn(f64) -> f64| normal_expectation_between(g, -12.0, 0.0);
         let mut errors: Vec<f64> = linspace(0.0, 3.0, 121)
             .into_iter()
             .map(|k| {

@@ -135,15 +135,41 @@ pub fn format_quoted(x: f64, digits: usize) -> String {
 /// approx::assert_relative_eq!(normal_expectation(|x| x.powi(4)), 3.0, max_relative = 1e-12);
 /// ```
 pub fn normal_expectation(g: impl Fn(f64) -> f64) -> f64 {
+    normal_expectation_between(g, -12.0, 12.0)
+}
+
+/// $\mathbb{E}[g(X);\, a \le X \le b]$ for $X \sim \mathcal{N}(0, 1)$: the integral of $g$
+/// times the density over $[a, b]$, by the trapezoidal rule with 24,000 steps. For an
+/// integrand that jumps (a truncated moment), put the jump at an end of the interval.
+///
+/// ```
+/// use chapters_code::numerics::normal_expectation_between;
+/// approx::assert_relative_eq!(normal_expectation_between(|_| 1.0, -12.0, 0.0), 0.5, max_relative = 1e-9);
+/// ```
+pub fn normal_expectation_between(g: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
     let n = 24_000;
-    let h = 24.0 / n as f64;
+    let h = (b - a) / n as f64;
     let density = |x: f64| (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt();
     (0..=n)
         .map(|i| {
-            let x = -12.0 + i as f64 * h;
+            let x = a + i as f64 * h;
             let w = if i == 0 || i == n { 0.5 } else { 1.0 };
             w * g(x) * density(x)
         })
         .sum::<f64>()
         * h
+}
+
+/// The geometric mean $\exp(\frac1n \sum \ln v_i)$, for averaging quantities that vary over
+/// orders of magnitude (variances and gradient norms of random networks).
+///
+/// ```
+/// use chapters_code::numerics::geometric_mean;
+/// approx::assert_relative_eq!(geometric_mean([1e-6, 1.0, 1e6]), 1.0, epsilon = 1e-12);
+/// ```
+pub fn geometric_mean(values: impl IntoIterator<Item = f64>) -> f64 {
+    let (sum, n) = values
+        .into_iter()
+        .fold((0.0, 0usize), |(s, n), v| (s + v.ln(), n + 1));
+    (sum / n as f64).exp()
 }

@@ -65,6 +65,15 @@ pub fn per_layer(values: &[f64]) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// The points of a per-epoch curve: `values[e]` at epoch `e` (0 before training).
+pub fn per_epoch(values: &[f64]) -> Vec<(f64, f64)> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(e, &v)| (e as f64, v))
+        .collect()
+}
+
 /// How the vertical axis is scaled.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum YAxis {

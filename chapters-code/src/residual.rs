@@ -19,6 +19,7 @@
 use crate::activations::Activation;
 use crate::data::Dataset;
 use crate::network::init::Init;
+use crate::network::{argmax_rows, log_sum_exp, softmax_rows};
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -37,13 +38,41 @@ pub struct Deep {
     pub shortcuts: bool,
 }
 
-/// What the forward pass keeps: $h_0, \dots, h_L$ and the output.
+/// What the forward pass keeps: $h_0, \dots, h_L$, their activations and the output.
 #[derive(Debug, Clone)]
 pub struct Pass {
     /// $h_0, \dots, h_L$, one row per example.
     pub h: Vec<Array2<f64>>,
+    /// $f(h_0), \dots, f(h_L)$: the inputs of the blocks' weights and of the output layer,
+    /// kept for the backward pass.
+    pub a: Vec<Array2<f64>>,
     /// The output layer's values (before the softmax).
     pub out: Array2<f64>,
+}
+
+impl Pass {
+    /// The mean softmax cross-entropy of the outputs against the labels, as
+    /// $\operatorname{lse}(o) - o_c$, which neither overflows nor takes the logarithm of a
+    /// probability that has rounded to 0.
+    pub fn loss(&self, labels: &[usize]) -> f64 {
+        let n = labels.len().max(1) as f64;
+        labels
+            .iter()
+            .zip(self.out.rows())
+            .map(|(&c, o)| log_sum_exp(o) - o[c])
+            .sum::<f64>()
+            / n
+    }
+
+    /// The fraction of rows whose largest output is their label.
+    pub fn accuracy(&self, labels: &[usize]) -> f64 {
+        let right = argmax_rows(&self.out)
+            .iter()
+            .zip(labels)
+            .filter(|(p, l)| p == l)
+            .count();
+        right as f64 / labels.len().max(1) as f64
+    }
 }
 
 impl Deep {
@@ -98,10 +127,7 @@ impl Deep {
 
     fn f_prime(&self, h: &Array2<f64>) -> Array2<f64> {
         let mut d = h.clone();
-        match d.as_slice_memory_order_mut() {
-            Some(s) => self.activation.derivatives_in_place(s),
-            None => d.mapv_inplace(|v| self.activation.derivative(v)),
-        }
+        crate::activations::apply_derivative_in_place(self.activation.as_ref(), &mut d);
         d
     }
 
@@ -109,31 +135,20 @@ impl Deep {
     /// The forward pass on `x`, one example per row.
     pub fn forward(&self, x: ArrayView2<'_, f64>) -> Pass {
         let mut h = vec![x.dot(&self.weights[0].t()) + &self.biases[0]];
+        let mut a = vec![self.f(&h[0])];
         for l in 1..=self.blocks() {
-            let prev = &h[l - 1];
-            let mut next = self.f(prev).dot(&self.weights[l].t()) + &self.biases[l];
+            let mut next = a[l - 1].dot(&self.weights[l].t()) + &self.biases[l];
             if self.shortcuts {
-                next += prev; // the identity shortcut
+                next += &h[l - 1]; // the identity shortcut
             }
+            a.push(self.f(&next));
             h.push(next);
         }
         let last = self.weights.len() - 1;
-        let out = self.f(&h[self.blocks()]).dot(&self.weights[last].t()) + &self.biases[last];
-        Pass { h, out }
+        let out = a[self.blocks()].dot(&self.weights[last].t()) + &self.biases[last];
+        Pass { h, a, out }
     }
     // ANCHOR_END: forward
-
-    /// The mean softmax cross-entropy of `pass` against the labels.
-    pub fn loss(pass: &Pass, labels: &[usize]) -> f64 {
-        let p = softmax(&pass.out);
-        let n = labels.len().max(1) as f64;
-        -labels
-            .iter()
-            .enumerate()
-            .map(|(i, &c)| p[[i, c]].max(f64::MIN_POSITIVE).ln())
-            .sum::<f64>()
-            / n
-    }
 
     // ANCHOR: backward
     /// Backpropagation: the gradients of the mean loss for every weight matrix and bias
@@ -147,19 +162,19 @@ impl Deep {
         let last = self.weights.len() - 1;
         let blocks = self.blocks();
         // dL/do for the softmax cross-entropy: (softmax(o) - y) / n.
-        let mut d_out = softmax(&pass.out);
+        let mut d_out = softmax_rows(&pass.out);
         for (i, &c) in labels.iter().enumerate() {
             d_out[[i, c]] -= 1.0;
         }
         d_out /= labels.len().max(1) as f64;
         let mut dw = vec![Array2::zeros((0, 0)); self.weights.len()];
         let mut db = vec![Array1::zeros(0); self.weights.len()];
-        dw[last] = d_out.t().dot(&self.f(&pass.h[blocks]));
+        dw[last] = d_out.t().dot(&pass.a[blocks]);
         db[last] = d_out.sum_axis(Axis(0));
         // dh = dL/dh_l, from the top block down.
         let mut dh = d_out.dot(&self.weights[last]) * self.f_prime(&pass.h[blocks]);
         for l in (1..=blocks).rev() {
-            dw[l] = dh.t().dot(&self.f(&pass.h[l - 1]));
+            dw[l] = dh.t().dot(&pass.a[l - 1]);
             db[l] = dh.sum_axis(Axis(0));
             let mut below = dh.dot(&self.weights[l]) * self.f_prime(&pass.h[l - 1]);
             if self.shortcuts {
@@ -172,39 +187,6 @@ impl Deep {
         (dw, db)
     }
     // ANCHOR_END: backward
-
-    /// The fraction of rows of `x` whose largest output is their label.
-    pub fn accuracy(&self, x: ArrayView2<'_, f64>, labels: &[usize]) -> f64 {
-        let out = self.forward(x).out;
-        let right = out
-            .rows()
-            .into_iter()
-            .zip(labels)
-            .filter(|(row, label)| {
-                let best = row
-                    .iter()
-                    .enumerate()
-                    .fold(
-                        (0, f64::NEG_INFINITY),
-                        |b, (i, &v)| if v > b.1 { (i, v) } else { b },
-                    );
-                best.0 == **label
-            })
-            .count();
-        right as f64 / labels.len().max(1) as f64
-    }
-}
-
-/// Row-wise softmax, shifted by each row's maximum so that no exponential overflows.
-fn softmax(o: &Array2<f64>) -> Array2<f64> {
-    let mut p = o.clone();
-    for mut row in p.rows_mut() {
-        let m = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-        row.mapv_inplace(|v| (v - m).exp());
-        let s = row.sum();
-        row /= s;
-    }
-    p
 }
 
 /// The Frobenius norm of each block's weight gradient, $\lVert \partial L/\partial W_\ell
@@ -277,9 +259,8 @@ pub fn train(net: &mut Deep, data: &Dataset, t: &Training) -> Result<Run, String
     };
     let measure = |net: &Deep, run: &mut Run| {
         let pass = net.forward(data.inputs.view());
-        run.train_loss.push(Deep::loss(&pass, &data.labels));
-        run.train_error
-            .push(1.0 - net.accuracy(data.inputs.view(), &data.labels));
+        run.train_loss.push(pass.loss(&data.labels));
+        run.train_error.push(1.0 - pass.accuracy(&data.labels));
     };
     measure(net, &mut run);
     let mut rng = ChaCha8Rng::seed_from_u64(t.seed);
@@ -299,7 +280,7 @@ pub fn train(net: &mut Deep, data: &Dataset, t: &Training) -> Result<Run, String
                 .sum::<f64>()
                 .sqrt();
             run.gradient_norms.push(norm);
-            if !norm.is_finite() || !Deep::loss(&pass, &labels).is_finite() {
+            if !norm.is_finite() || !pass.loss(&labels).is_finite() {
                 run.diverged_at = Some(run.gradient_norms.len() - 1);
                 return Ok(run);
             }
@@ -339,9 +320,9 @@ mod tests {
         let h = 1e-5;
         let p0 = *param(net);
         *param(net) = p0 + h;
-        let up = Deep::loss(&net.forward(x.view()), labels);
+        let up = net.forward(x.view()).loss(labels);
         *param(net) = p0 - h;
-        let down = Deep::loss(&net.forward(x.view()), labels);
+        let down = net.forward(x.view()).loss(labels);
         *param(net) = p0;
         (up - down) / (2.0 * h)
     }

@@ -130,6 +130,14 @@ pub fn apply_in_place<D: Dimension>(act: &dyn Activation, x: &mut Array<f64, D>)
     }
 }
 
+/// $f'$ applied in place to an `f64` array, slice by slice where the layout allows.
+pub fn apply_derivative_in_place<D: Dimension>(act: &dyn Activation, x: &mut Array<f64, D>) {
+    match x.as_slice_memory_order_mut() {
+        Some(s) => act.derivatives_in_place(s),
+        None => x.mapv_inplace(|v| act.derivative(v)),
+    }
+}
+
 macro_rules! activation {
     ($(#[$doc:meta])* $ty:ident, $name:literal, $value:expr, $derivative:expr) => {
         $(#[$doc])*

@@ -103,11 +103,44 @@ fn softplus(x: f64) -> f64 {
 /// $f'(Z)$ element by element, with one dynamic call for the whole array.
 fn derivatives(act: &dyn Activation, z: &Array2<f64>) -> Array2<f64> {
     let mut d = z.clone();
-    match d.as_slice_memory_order_mut() {
-        Some(s) => act.derivatives_in_place(s),
-        None => d.mapv_inplace(|v| act.derivative(v)),
-    }
+    crate::activations::apply_derivative_in_place(act, &mut d);
     d
+}
+
+/// $\ln \sum_j e^{o_j}$ of one row of outputs, with the maximum taken out of the exponentials
+/// so that none overflows: the cross-entropy of a softmax is $\operatorname{lse}(o) - o_c$.
+pub fn log_sum_exp(o: ndarray::ArrayView1<'_, f64>) -> f64 {
+    let m = o.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+    m + o.iter().map(|&v| (v - m).exp()).sum::<f64>().ln()
+}
+
+/// The column of the largest value of every row of `out` (the first, on a tie): the predicted
+/// classes of a network whose outputs are `out`.
+pub fn argmax_rows(out: &Array2<f64>) -> Vec<usize> {
+    out.rows()
+        .into_iter()
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .fold((0, f64::NEG_INFINITY), |best, (i, &v)| {
+                    if v > best.1 { (i, v) } else { best }
+                })
+                .0
+        })
+        .collect()
+}
+
+/// The softmax of every row of `o`, each row shifted by its maximum so that no exponential
+/// overflows.
+pub fn softmax_rows(o: &Array2<f64>) -> Array2<f64> {
+    let mut p = o.clone();
+    for mut row in p.rows_mut() {
+        let m = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+        row.mapv_inplace(|v| (v - m).exp());
+        let s = row.sum();
+        row /= s;
+    }
+    p
 }
 
 impl Network {
@@ -191,8 +224,7 @@ impl Network {
                 // of the exponentials so that none overflows.
                 let mut total = 0.0;
                 for (o, t) in out.rows().into_iter().zip(y.rows()) {
-                    let m = o.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-                    let lse = m + o.iter().map(|&v| (v - m).exp()).sum::<f64>().ln();
+                    let lse = log_sum_exp(o);
                     total += o.iter().zip(t).map(|(&v, &t)| t * (lse - v)).sum::<f64>();
                 }
                 total / n
@@ -221,17 +253,8 @@ impl Network {
         let out = &cache.a[cache.a.len() - 1];
         let n = out.nrows() as f64;
         let upstream = match self.loss {
-            Loss::SoftmaxCrossEntropy => {
-                let mut p = out.clone();
-                for mut row in p.rows_mut() {
-                    let m = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-                    row.mapv_inplace(|v| (v - m).exp());
-                    let s = row.sum();
-                    row /= s;
-                }
-                // d/do of the cross-entropy of softmax(o) is softmax(o) - y.
-                p - y
-            }
+            // d/do of the cross-entropy of softmax(o) is softmax(o) - y.
+            Loss::SoftmaxCrossEntropy => softmax_rows(out) - y,
             Loss::SigmoidCrossEntropy => out.mapv(crate::activations::sigmoid) - y,
             Loss::MeanSquaredError => out - &y,
         };
@@ -314,18 +337,7 @@ impl Network {
     /// The predicted class of each example of a forward pass: its largest output (the first
     /// of equals).
     pub fn predicted(cache: &Cache) -> Vec<usize> {
-        cache.a[cache.a.len() - 1]
-            .rows()
-            .into_iter()
-            .map(|r| {
-                r.iter()
-                    .enumerate()
-                    .fold((0, f64::NEG_INFINITY), |best, (i, &v)| {
-                        if v > best.1 { (i, v) } else { best }
-                    })
-                    .0
-            })
-            .collect()
+        argmax_rows(&cache.a[cache.a.len() - 1])
     }
 
     /// The fraction of rows of `x` whose predicted class is `labels`.
